@@ -1,0 +1,31 @@
+"""`newsspans COMMAND ...`: one entry point for every command line."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = {
+    "validate": "Check corpus, annotations, splits and prediction files (levels 1-4).",
+    "export": "Write gold annotations in the exchange format (JSONL).",
+    "ingest": "Add an article to corpus/.",
+    "draft": "Write annotations by surface text; resolve them to offsets.",
+    "stats": "Print corpus statistics.",
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help"} or args[0] not in COMMANDS:
+        width = max(map(len, COMMANDS))
+        print("usage: newsspans COMMAND [ARGS]\n\ncommands:")
+        for name, text in COMMANDS.items():
+            print(f"  {name:<{width}}  {text}")
+        return 0 if args and args[0] in {"-h", "--help"} else 2
+    module = importlib.import_module(f"newsspans.commands.{args[0]}")
+    return int(module.main(args[1:]))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
