@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..annotations import annotation_record, annotator_path, guidelines_version, write_annotation
-from ..corpus import load_documents
 from ..draft import iter_occurrence_contexts, render_inline, resolve_draft
 from ..errors import InputError
 from ..ids import doc_path

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..project import Project
 from ..validate import CODES, summary, validate_project
+from ..validate.catalogue import checks_markdown
 from . import add_root, guarded
 
 
@@ -22,12 +23,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--exclude", action="append", default=[], metavar="CODE", help="do not report this code (repeatable)")
     p.add_argument("--max-err", type=int, default=0, help="print at most this many problems (0: all)")
     p.add_argument("--json", action="store_true", help="print findings as JSON lines")
+    p.add_argument("--list-checks", action="store_true", help="print the table of codes (docs/checks.md) and exit")
     return p
 
 
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.list_checks:
+        print(checks_markdown(), end="")
+        return 0
     unknown = [c for c in args.exclude if c not in CODES]
     if unknown:
         print(f"error: unknown code(s) {', '.join(unknown)}; see docs/checks.md", file=sys.stderr)

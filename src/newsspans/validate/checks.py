@@ -7,7 +7,6 @@ docs/checks.md is generated from it.
 from __future__ import annotations
 
 import bisect
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,7 +126,8 @@ def check_ids(data: Data, ctx: Context) -> Iterator[Finding]:
         if ctx.kind != "prediction" and "start" in span:
             key = (span["layer"], span["label"], span["start"], span["end"])
             if key in keys:
-                yield ctx.finding(f"/spans/{i}", "span-duplicate", f"same {span['layer']}/{span['label']} [{span['start']}, {span['end']}) as /spans/{keys[key]}")
+                where = f"{span['layer']}/{span['label']} [{span['start']}, {span['end']})"
+                yield ctx.finding(f"/spans/{i}", "span-duplicate", f"same {where} as /spans/{keys[key]}")
             else:
                 keys[key] = i
     rel_seen: set[str] = set()
@@ -223,9 +223,10 @@ def check_overlap(data: Data, ctx: Context) -> Iterator[Finding]:
     spans = data["spans"]
     for layer in ctx.labels.layers:
         members = [(s["start"], s["end"], i) for i, s in enumerate(spans) if s["layer"] == layer.name]
-        for a, b, crossing in _overlaps(members, nesting=layer.overlap != "none"):
-            code = "overlap-crossing" if layer.overlap != "none" else "overlap-forbidden"
-            yield ctx.finding(f"/spans/{b}", code, f"{_short(spans[b]['text'])} overlaps {_short(spans[a]['text'])} at /spans/{a} ({layer.name}: {layer.overlap})")
+        code = "overlap-crossing" if layer.overlap != "none" else "overlap-forbidden"
+        for a, b, _ in _overlaps(members, nesting=layer.overlap != "none"):
+            other = f"{_short(spans[a]['text'])} at /spans/{a}"
+            yield ctx.finding(f"/spans/{b}", code, f"{_short(spans[b]['text'])} overlaps {other} ({layer.name}: {layer.overlap})")
     named = [(s["start"], s["end"], i) for i, s in enumerate(spans)
              if s["layer"] == "entities" and s.get("attributes", {}).get("mention") == "NAM"]
     for a, b, _ in _overlaps(named, nesting=False):

@@ -19,11 +19,10 @@ CODES: dict[str, Code] = {
     "schema-violation": Code(1, "FORMAT", "The value breaks the JSON Schema in schema/; see the pointer and the schema's description."),
     "file-name-mismatch": Code(1, "FORMAT", "A file's name must be its doc id followed by .json."),
     "doc-id-invalid": Code(1, "FORMAT", "Doc ids must match ^[a-z0-9][a-z0-9._-]{0,127}$ and contain no '..'."),
-    "file-unexpected": Code(1, "FORMAT", "Only <doc_id>.json files (and splits.json) belong in this folder."),
     # Level 2: integrity of text, offsets and references.
-    "text-not-nfc": Code(2, "TEXT", "Stored text must be Unicode NFC; normalise at ingest (newsspans ingest) before annotating."),
+    "text-not-nfc": Code(2, "TEXT", "Stored text must be Unicode NFC; re-ingest it (newsspans ingest) before annotating."),
     "text-has-cr": Code(2, "TEXT", "Stored text uses \\n line ends only; re-ingest to convert CRLF/CR."),
-    "text-hash-mismatch": Code(2, "INTEGRITY", "text_sha256 differs from the document text: the text changed after annotation, or the annotation belongs to another text."),
+    "text-hash-mismatch": Code(2, "INTEGRITY", "text_sha256 differs from the document text: the text changed after annotation, or belongs elsewhere."),
     "doc-unknown": Code(2, "INTEGRITY", "The doc id names no document in corpus/."),
     "doc-duplicate": Code(2, "INTEGRITY", "The same doc id appears on more than one line."),
     "span-out-of-range": Code(2, "OFFSETS", "Offsets must satisfy 0 <= start < end <= len(text)."),
@@ -36,7 +35,7 @@ CODES: dict[str, Code] = {
     "split-unknown-doc": Code(2, "SPLITS", "splits.json lists a doc id that is not in corpus/."),
     "split-overlap": Code(2, "SPLITS", "A document may belong to one split only."),
     "split-missing-doc": Code(2, "SPLITS", "Every document in corpus/ must belong to a split."),
-    "split-hash-mismatch": Code(2, "SPLITS", "A split's text or gold changed without a corpus version bump; bump version and re-freeze (newsspans split --refreeze)."),
+    "split-hash-mismatch": Code(2, "SPLITS", "A split's text or gold changed without a corpus version bump; bump the version and re-freeze."),
     # Level 3: the annotation scheme in schema/labels.json.
     "layer-unknown": Code(3, "SCHEME", "The layer is not defined in schema/labels.json."),
     "label-unknown": Code(3, "SCHEME", "The label is not defined for this layer in schema/labels.json."),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +20,11 @@ from ..labels import LabelSet
 from ..project import Project
 from ..textnorm import text_sha256
 from .checks import CHECKS, Context, schema_file, stem_of
+from .fastschema import UnsupportedSchema, collect_resources, compile_schema
 from .findings import Finding
 
 MAX_LEVEL = 4
+KINDS = ("document", "annotation", "prediction", "splits")
 
 
 @dataclass
@@ -34,18 +39,32 @@ class Schemas:
         for path in sorted(self.folder.glob("*.schema.json")):
             contents = json.loads(path.read_text(encoding="utf-8"))
             resources.append((contents["$id"], Resource.from_contents(contents)))
-        return Registry().with_resources(resources)
+        return Registry().with_resources(resources).crawl()
 
     @cached_property
     def _validators(self) -> dict[str, Draft202012Validator]:
         out = {}
-        for kind in ("document", "annotation", "prediction", "splits"):
+        for kind in KINDS:
             schema = json.loads((self.folder / schema_file(kind)).read_text(encoding="utf-8"))
             out[kind] = Draft202012Validator(schema, registry=self._registry)
         return out
 
+    @cached_property
+    def _fast(self) -> dict[str, Callable[[Any], bool]]:
+        schemas = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(self.folder.glob("*.schema.json"))]
+        resources = collect_resources(schemas)
+        out = {}
+        for kind in KINDS:
+            try:
+                out[kind] = compile_schema(resources[f"urn:newsspans:schema:{kind}"], resources)
+            except (UnsupportedSchema, KeyError):
+                out[kind] = self._validators[kind].is_valid
+        return out
+
     def errors(self, kind: str, data: Any) -> Iterator[tuple[str, str]]:
-        """(JSON pointer, message) for each schema violation."""
+        """(JSON pointer, message) for each schema violation, from jsonschema when the fast check fails."""
+        if self._fast[kind](data):
+            return
         validator = self._validators[kind]
         for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path))):
             pointer = "".join(f"/{p}" for p in error.absolute_path)
@@ -90,43 +109,91 @@ class Run:
         return None
 
 
-def _doc_texts(docs: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    return {doc_id: (d["text"], text_sha256(d["text"])) for doc_id, d in docs.items()}
+def _check_documents(run: Run, paths: Iterable[Path], *, check: bool = True) -> dict[str, tuple[str, str]]:
+    """Check document files; return `{doc_id: (text, sha256)}` for those that parse."""
+    texts = {}
+    for path in paths:
+        data = run.read(path, "document")
+        if data is None:
+            continue
+        ctx = Context(run.project.rel(path), "document", run.labels, stem=stem_of(path))
+        found = run.check(data, ctx) if check else []
+        if not any(f.level == 1 for f in found) and isinstance(data, dict) and isinstance(data.get("text"), str):
+            texts[data["id"]] = (data["text"], text_sha256(data["text"]))
+    return texts
+
+
+def _check_annotations(run: Run, paths: Iterable[Path], texts: Mapping[str, tuple[str, str]]) -> None:
+    for path in paths:
+        data = run.read(path, "annotation")
+        if data is None:
+            continue
+        doc_id = data.get("doc_id") if isinstance(data, dict) else None
+        text, digest = texts.get(doc_id, (None, None)) if isinstance(doc_id, str) else (None, None)
+        run.check(data, Context(run.project.rel(path), "annotation", run.labels, text=text, text_hash=digest, stem=stem_of(path)))
+
+
+Job = tuple[str, int, str, list[str], Mapping[str, tuple[str, str]]]
+
+
+def _work(job: Job) -> tuple[list[Finding], Counter[str], dict[str, tuple[str, str]]]:
+    """One chunk of files in a worker process: its own Run, findings returned as values."""
+    root, max_level, kind, paths, texts = job
+    project = Project(Path(root))
+    run = Run(project, LabelSet.load(project.labels_path), max_level)
+    found_texts: dict[str, tuple[str, str]] = {}
+    if kind == "document":
+        found_texts = _check_documents(run, map(Path, paths))
+    else:
+        _check_annotations(run, map(Path, paths), texts)
+    return run.findings, run.files, found_texts
+
+
+def _in_parallel(run: Run, kind: str, paths: list[Path], texts: Mapping[str, tuple[str, str]], jobs: int) -> dict[str, tuple[str, str]]:
+    """Check `paths` in `jobs` processes, merging findings into `run`."""
+    size = -(-len(paths) // jobs)
+    chunks: list[Job] = [(str(run.project.root), run.max_level, kind, [str(p) for p in paths[i:i + size]], texts)
+                         for i in range(0, len(paths), size)]
+    merged: dict[str, tuple[str, str]] = {}
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
+        for findings, files, found in pool.map(_work, chunks):
+            run.findings += findings
+            run.files.update(files)
+            merged.update(found)
+    return merged
+
+
+PARALLEL_MIN_FILES = 400
 
 
 def validate_project(project: Project, *, max_level: int = MAX_LEVEL, predictions: Iterable[Path] = (),
-                     only_predictions: bool = False) -> Run:
+                     only_predictions: bool = False, jobs: int | None = None) -> Run:
     """Validate documents, gold and by-annotator files, splits, and any prediction files.
+
+    Args:
+        jobs: worker processes for large corpora (default: the number of CPUs).
 
     Raises:
         InputError: when schema/labels.json itself cannot be loaded.
     """
     run = Run(project, LabelSet.load(project.labels_path), max_level)
-    docs: dict[str, Any] = {}
-    for path in sorted(project.corpus_dir.glob("*.json")):
-        if path.name == "splits.json":
-            continue
-        data = run.read(path, "document")
-        if data is None:
-            continue
-        ctx = Context(project.rel(path), "document", run.labels, stem=stem_of(path))
-        found = run.check(data, ctx) if not only_predictions else []
-        if not any(f.level == 1 for f in found) and isinstance(data, dict) and isinstance(data.get("text"), str):
-            docs[data["id"]] = data
-    texts = _doc_texts(docs)
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    doc_paths = [p for p in sorted(project.corpus_dir.glob("*.json")) if p.name != "splits.json"]
+    ann_paths = sorted(project.gold_dir.glob("*.json")) + sorted(project.by_annotator_dir.glob("*/*.json"))
+    parallel = jobs > 1 and not only_predictions and len(doc_paths) + len(ann_paths) >= PARALLEL_MIN_FILES
+    if parallel:
+        texts = _in_parallel(run, "document", doc_paths, {}, jobs)
+    else:
+        texts = _check_documents(run, doc_paths, check=not only_predictions)
     if not only_predictions:
-        ann_files = sorted(project.gold_dir.glob("*.json")) + sorted(project.by_annotator_dir.glob("*/*.json"))
-        for path in ann_files:
-            data = run.read(path, "annotation")
-            if data is None:
-                continue
-            text, digest = texts.get(data.get("doc_id") if isinstance(data, dict) else None, (None, None))
-            ctx = Context(project.rel(path), "annotation", run.labels, text=text, text_hash=digest, stem=stem_of(path))
-            run.check(data, ctx)
+        if parallel and ann_paths:
+            _in_parallel(run, "annotation", ann_paths, texts, jobs)
+        else:
+            _check_annotations(run, ann_paths, texts)
         if project.splits_path.is_file():
             data = run.read(project.splits_path, "splits")
             if data is not None:
-                run.check(data, Context(project.rel(project.splits_path), "splits", run.labels, doc_ids=frozenset(docs)))
+                run.check(data, Context(project.rel(project.splits_path), "splits", run.labels, doc_ids=frozenset(texts)))
     for path in predictions:
         validate_jsonl(run, Path(path), texts)
     return run

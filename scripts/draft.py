@@ -1,0 +1,11 @@
+"""`python scripts/draft.py`: the same as `newsspans draft` (works without installing the package)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from newsspans.commands.draft import main  # noqa: E402
+
+if __name__ == "__main__":
+    sys.exit(main())
