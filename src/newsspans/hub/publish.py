@@ -158,5 +158,6 @@ def describe_hub_error(exc: BaseException, token: str | None = None) -> str:
         line = f"cannot reach the Hugging Face Hub ({type(exc).__name__}: {exc}); check the network and HF_ENDPOINT"
     else:
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        line = f"the Hub refused the request: {first}"
+        server = " ".join(str(getattr(exc, "server_message", "") or "").split())
+        line = f"the Hub refused the request: {first}" + (f" ({server})" if server and server not in first else "")
     return line.replace(token, "***") if token else line
