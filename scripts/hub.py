@@ -1,5 +1,4 @@
-#!/usr/bin/env python3
-"""Build, rehydrate and publish the Hugging Face Hub release: `newsspans hub` from a checkout."""
+"""`python scripts/hub.py build|rehydrate|publish`: the same as `newsspans hub` (works without installing the package)."""
 
 import sys
 from pathlib import Path

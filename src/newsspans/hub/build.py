@@ -14,6 +14,7 @@ from ..jsonio import atomic_write_text, read_json
 from ..project import Project
 from .card import render_card
 from .configs import CARD_FILE, CONFIGS, Shard, shard_path
+from .datasheet import render_body
 from .features import release_features
 from .folder import write_parquet
 from .release import Release, select_release
@@ -101,12 +102,12 @@ def build(project: Project, out_dir: Path, *, repo_id: str | None = None, overwr
         for split, ids in release.splits.items():
             batch = [rows.row(spec, corpus.documents[d], corpus.gold[d], withhold=release.is_withheld(d)) for d in ids]
             tables[(spec.name, split)] = pa.Table.from_pylist(batch, schema=schema)
-    # Sizes on disk are known only after writing; the card is written last and checked first.
-    probe = render_card(release, features, [Shard(c, s, t.num_rows, t.nbytes, 0) for (c, s), t in tables.items()], repo_id=repo_id)
+    # The body needs row counts only; the header needs sizes on disk, known after writing.
+    body = render_body(release, [Shard(c, s, t.num_rows, t.nbytes, 0) for (c, s), t in tables.items()], repo_id=repo_id)
     docs = corpus.documents
     leak = find_leak([(d, docs[d].text) for d in release.withheld],
                      [(f"document {d}", docs[d].text) for d in release.corpus.documents if not release.is_withheld(d)]
-                     + [(f"metadata of {d}", repr(docs[d].metadata)) for d in release.corpus.documents] + [(CARD_FILE, probe)])
+                     + [(f"metadata of {d}", repr(docs[d].metadata)) for d in release.corpus.documents] + [(CARD_FILE, body)])
     if leak:
         raise IntegrityError(f"refusing to build: {leak}")
     _prepare(out_dir, overwrite)
@@ -115,6 +116,6 @@ def build(project: Project, out_dir: Path, *, repo_id: str | None = None, overwr
         path = out_dir / shard_path(config, split)
         write_parquet(table, path)
         shards.append(Shard(config, split, table.num_rows, table.nbytes, path.stat().st_size))
-    card = render_card(release, features, shards, repo_id=repo_id)
+    card = render_card(release, features, shards, body)
     atomic_write_text(out_dir / CARD_FILE, card)
     return BuildResult(out_dir, release, tuple(shards))

@@ -18,7 +18,6 @@ from datasets.utils.metadata import MetadataConfigs
 from huggingface_hub import DatasetCard, DatasetCardData
 
 from .configs import CONFIGS, DEFAULT_CONFIG, Shard
-from .datasheet import render_body
 from .release import Release
 
 PRETTY_NAME = "newsspans: span-annotated news on armed conflict and geopolitics"
@@ -74,13 +73,13 @@ def card_data(release: Release, features: Mapping[str, Features], shards: Sequen
     return data
 
 
-def render_card(release: Release, features: Mapping[str, Features], shards: Sequence[Shard], *, repo_id: str | None = None) -> str:
-    """README.md of the release: the YAML header, then the datasheet.
+def render_card(release: Release, features: Mapping[str, Features], shards: Sequence[Shard], body: str) -> str:
+    """README.md of the release: the YAML header for the written `shards`, then `body` (`datasheet.render_body`).
 
     Raises:
         ValueError: from `huggingface_hub` when the header would not parse as a dataset card.
     """
     header = card_data(release, features, shards).to_yaml()
-    text = f"---\n{header}\n---\n\n{render_body(release, shards, repo_id=repo_id)}"
+    text = f"---\n{header}\n---\n\n{body}"
     DatasetCard(text)  # parses the header back, as the Hub will
     return text

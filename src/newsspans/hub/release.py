@@ -6,7 +6,7 @@ Standard library only.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..corpus import Corpus
 from ..errors import IntegrityError, NewsspansError
@@ -83,8 +83,7 @@ def select_release(corpus: Corpus) -> Release:
     if not splits:
         raise NewsspansError("nothing to release: no document with gold annotations" + (" is in a split" if annotated else ""))
     docs = {d: corpus.documents[d] for d in sorted(in_splits)}
-    released = Corpus(project=corpus.project, labels=corpus.labels, documents=docs, gold={d: corpus.gold[d] for d in docs},
-                      splits={name: ids for name, ids in by_split.items()} if corpus.splits else {})
+    released = replace(corpus, documents=docs, gold={d: corpus.gold[d] for d in docs}, splits=by_split if corpus.splits else {})
     return Release(
         source=corpus,
         corpus=released,
