@@ -12,6 +12,7 @@ COMMANDS = {
     "ingest": "Add an article to corpus/.",
     "draft": "Write annotations by surface text; resolve them to offsets.",
     "stats": "Print corpus statistics.",
+    "score": "Score predictions against the gold corpus.",
 }
 
 

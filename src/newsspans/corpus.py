@@ -27,6 +27,7 @@ class Corpus:
     documents: dict[str, Document]
     gold: dict[str, AnnotationSet]
     splits: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    version: str = "unversioned"
 
     def doc_ids(self, split: str | None = None) -> tuple[str, ...]:
         """Ids of `split` (all documents when None), in sorted order.
@@ -93,6 +94,7 @@ def load_corpus(project: Project | None = None) -> Corpus:
         documents=load_documents(project.corpus_dir),
         gold=load_annotation_dir(project.gold_dir),
         splits=load_splits(project.splits_path),
+        version=str(read_json(project.splits_path).get("version", "unversioned")) if project.splits_path.is_file() else "unversioned",
     )
 
 

@@ -1,0 +1,76 @@
+"""`newsspans score` (also `eval/score.py`, `newsspans-score`): grade predictions against the gold corpus.
+
+Exit status: 0 scored; 1 scored, but some input was rejected (--skip-invalid); 2 refused (invalid
+input without --skip-invalid, or a usage error).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..jsonio import atomic_write_text
+from ..labels import LabelSet
+from ..project import Project
+from ..scoring.api import ScoreConfig, check_config, default_layers, load_gold, load_predictions, score
+from ..scoring.engine import ALL_MODES
+from ..scoring.report import render_markdown, render_text
+from . import add_root, guarded
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="newsspans score", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_root(p)
+    io = p.add_argument_group("input")
+    io.add_argument("--pred", type=Path, required=True, help="predictions (exchange-format JSONL unless --pred-format)")
+    io.add_argument("--gold", default=None, help="gold JSONL in the exchange format (default: the bundled gold corpus)")
+    io.add_argument("--split", default=None, help="split of the bundled corpus: train, dev, test or all (default: test if splits exist)")
+    io.add_argument("--pred-format", default="jsonl", help="jsonl, conll, brat, labelstudio, spacy, text (default: %(default)s)")
+    io.add_argument("--gold-format", default="jsonl", help="format of --gold (default: %(default)s)")
+    io.add_argument("--compare", type=Path, default=None, metavar="OTHER_PRED", help="second system: paired bootstrap and randomisation tests")
+    io.add_argument("--skip-invalid", action="store_true", help="score the valid input, record every rejected line (exit 1)")
+    what = p.add_argument_group("what to score")
+    what.add_argument("--layer", action="append", default=None, help="layer to score (repeatable; default: all layers and relations)")
+    what.add_argument("--mode", action="append", default=None, choices=ALL_MODES, help="mode (repeatable; default: all)")
+    stats = p.add_argument_group("statistics")
+    stats.add_argument("--bootstrap", type=int, default=1000, help="bootstrap samples for 95%% CIs and tests (default: %(default)s; 0: none)")
+    stats.add_argument("--seed", type=int, default=0, help="random seed (default: %(default)s)")
+    out = p.add_argument_group("output")
+    out.add_argument("--json", type=Path, default=None, metavar="OUT", help="write the JSON report here ('-': stdout)")
+    out.add_argument("--markdown", action="store_true", help="print Markdown tables instead of the text table")
+    out.add_argument("--html", type=Path, default=None, metavar="OUT", help="write the HTML error report here")
+    out.add_argument("--errors", action="store_true", help="include the full error listing in the JSON report")
+    return p
+
+
+@guarded
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    project = Project.find(args.root)
+    labels = LabelSet.load(project.labels_path)
+    config = ScoreConfig(layers=tuple(args.layer or default_layers(labels)), modes=tuple(args.mode or ALL_MODES), bootstrap=args.bootstrap,
+                         seed=args.seed, pred_format=args.pred_format, keep_errors=bool(args.errors or args.html))
+    check_config(config, labels)
+    gold, _ = load_gold(project, args.gold, None if args.split == "all" else args.split, labels, args.gold_format)
+    pred = load_predictions(args.pred, gold, labels, project, args.pred_format)
+    other = load_predictions(args.compare, gold, labels, project, args.pred_format) if args.compare else None
+    rejected = [*pred.rejected, *(other.rejected if other else ())]
+    if rejected and not args.skip_invalid:
+        for r in rejected:
+            print(r.render(), file=sys.stderr)
+        print(f"refused: {len(rejected)} problem(s) in the input; fix them or pass --skip-invalid", file=sys.stderr)
+        return 2
+    report = score(gold, pred, labels, config, other)
+    if args.json is not None:
+        text = json.dumps(report, ensure_ascii=False, indent=1)
+        print(text) if str(args.json) == "-" else atomic_write_text(args.json, text + "\n")
+    if args.html is not None:
+        from ..scoring.html import render_html
+
+        atomic_write_text(args.html, render_html(report, gold))
+    if str(args.json) != "-":
+        print(render_markdown(report) if args.markdown else render_text(report))
+    return 1 if rejected else 0

@@ -1,0 +1,200 @@
+"""The score report: computed once as plain data (`to_dict`), then rendered as text, Markdown or JSON."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .counts import FIELDS, prf
+from .engine import RELATIONS, SystemScores
+from .inputs import GoldSet, PredSet
+from .modes import MODES
+from .stats import TESTS, percentile_interval, resampled_sums
+
+
+def _weight(mode: str) -> float | None:
+    return MODES[mode].partial_credit if mode in MODES else None
+
+
+def _num(x: float) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), 6)
+
+
+def _figures(counts: np.ndarray, mode: str, zero_division: float | None, ci: np.ndarray | None) -> dict[str, Any]:
+    c = [int(v) for v in counts]
+    p, r, f = prf(np.asarray(counts), _weight(mode), zero_division)
+    out: dict[str, Any] = {
+        "correct": c[0], "incorrect": c[1], "partial": c[2], "missed": c[3], "spurious": c[7],
+        "possible": c[0] + c[1] + c[2] + c[3], "actual": c[4] + c[5] + c[6] + c[7],
+        "precision": _num(p), "recall": _num(r), "f1": _num(f),
+    }
+    if (c[4], c[5], c[6]) != (c[0], c[1], c[2]):
+        out.update(pred_correct=c[4], pred_incorrect=c[5], pred_partial=c[6])
+    if ci is not None:
+        out["ci95"] = {name: [_num(ci[i][0]), _num(ci[i][1])] for i, name in enumerate(("precision", "recall", "f1"))}
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class ReportInputs:
+    gold: GoldSet
+    pred: PredSet
+    scores: SystemScores
+    signature: Mapping[str, str]
+    signature_text: str
+    bootstrap: int
+    seed: int | None
+    zero_division: float | None = None
+    other: tuple[PredSet, SystemScores] | None = None
+
+
+def build_report(inp: ReportInputs) -> dict[str, Any]:
+    """The JSON report (schema/report.schema.json)."""
+    scores = inp.scores
+    n_docs = len(scores.doc_ids)
+    keys = [(layer, mode) for layer, ls in scores.layers.items() for mode in ls.stats]
+    blocks = [scores.layers[layer].stats[mode].reshape(n_docs, -1) for layer, mode in keys]
+    resampled = resampled_sums(blocks, inp.bootstrap, inp.seed) if inp.bootstrap and n_docs else [None] * len(keys)
+    layers: dict[str, Any] = {}
+    for (layer, mode), sampled in zip(keys, resampled, strict=True):
+        ls = scores.layers[layer]
+        stats = ls.stats[mode]
+        per_label_counts = stats.sum(0)  # [K, 8]
+        micro_counts = per_label_counts.sum(0)
+        micro_ci = label_ci = None
+        if sampled is not None:
+            sampled = sampled.reshape(inp.bootstrap, len(ls.labels), len(FIELDS))
+            micro_ci = percentile_interval(prf(sampled.sum(1), _weight(mode), inp.zero_division))
+            label_ci = percentile_interval(prf(sampled, _weight(mode), inp.zero_division))
+        per_label = {}
+        for i, label in enumerate(ls.labels):
+            if per_label_counts[i].any():
+                per_label[label] = _figures(per_label_counts[i], mode, inp.zero_division, label_ci[i] if label_ci is not None else None)
+        label_prf = prf(per_label_counts[[i for i, lab in enumerate(ls.labels) if lab in per_label]], _weight(mode), inp.zero_division)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # no label with a defined figure
+            macro = np.nanmean(label_prf, axis=0) if len(label_prf) else np.array([np.nan] * 3)
+        entry = layers.setdefault(layer, {"modes": {}, "errors": dict(sorted(ls.error_counts.items()))})
+        entry["modes"][mode] = {
+            "micro": _figures(micro_counts, mode, inp.zero_division, micro_ci),
+            "macro": {"precision": _num(macro[0]), "recall": _num(macro[1]), "f1": _num(macro[2]), "labels": len(per_label)},
+            "per_label": per_label,
+        }
+    predicted = set(inp.pred.annotations)
+    without = [d for d in scores.doc_ids if d not in predicted]
+    report: dict[str, Any] = {
+        "signature": inp.signature_text,
+        "signature_fields": dict(inp.signature),
+        "gold": {"name": inp.gold.name, "sha256": inp.gold.sha256, "split": inp.gold.split, "documents": n_docs},
+        "layers": layers,
+        "documents": {
+            "scored": n_docs, "with_predictions": n_docs - len(without), "without_predictions": len(without),
+            "without_predictions_ids": without, "unknown_in_predictions": list(inp.pred.unknown_docs),
+            "per_document": per_document(scores),
+        },
+        "predictions": {"file": inp.pred.name, "spans_read": inp.pred.n_spans_read, "spans_rejected": inp.pred.n_spans_rejected,
+                        "spans_scored": inp.pred.n_spans_read - inp.pred.n_spans_rejected},
+        "rejected": [r.to_dict() for r in inp.pred.rejected],
+    }
+    if inp.other is not None:
+        report["comparison"] = compare(scores, inp.other[1], inp.other[0], inp.bootstrap, inp.seed)
+    return report
+
+
+def per_document(scores: SystemScores) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """Per document, layer and mode: [precision, recall, f1, cor, inc, par, mis, spu]."""
+    out: dict[str, dict[str, dict[str, list[Any]]]] = {d: {} for d in scores.doc_ids}
+    for layer, ls in scores.layers.items():
+        for mode, stats in ls.stats.items():
+            counts = stats.sum(1)  # [n_docs, 8]
+            figures = prf(counts, _weight(mode))
+            for d, doc_id in enumerate(scores.doc_ids):
+                c = counts[d]
+                out[doc_id].setdefault(layer, {})[mode] = [_num(x) for x in figures[d]] + [int(c[0]), int(c[1]), int(c[2]), int(c[3]), int(c[7])]
+    return out
+
+
+def compare(a: SystemScores, b: SystemScores, b_pred: PredSet, n: int, seed: int | None) -> dict[str, Any]:
+    """Paired tests of micro F1, system A (--pred) minus system B (--compare), per layer and mode."""
+    out: dict[str, Any] = {"system_b": b_pred.name, "samples": n, "seed": seed, "layers": {}}
+    for layer, ls in a.layers.items():
+        for mode, stats in ls.stats.items():
+            sa, sb = stats.sum(1), b.layers[layer].stats[mode].sum(1)
+            tests = {name: fn(sa, sb, n=n or 1000, seed=seed, partial_weight=_weight(mode)) for name, fn in TESTS.items()}
+            first = next(iter(tests.values()))
+            out["layers"].setdefault(layer, {})[mode] = {"f1_difference": _num(first.delta),
+                                                         **{f"p_{name}": _num(t.p_value) for name, t in tests.items()}}
+    return out
+
+
+# ------------------------------------------------------------------------------------------ renderers
+def _pct(x: float | None) -> str:
+    return "   -" if x is None else f"{100 * x:5.1f}"
+
+
+def _ci(entry: Mapping[str, Any], key: str) -> str:
+    ci = entry.get("ci95", {}).get(key)
+    if not ci or ci[0] is None:
+        return "             "
+    return f"[{100 * ci[0]:5.1f},{100 * ci[1]:5.1f}]"
+
+
+def render_text(report: Mapping[str, Any], layers_order: Sequence[str] | None = None) -> str:
+    """Readable tables: per layer, mode x P/R/F1 with 95% CIs and the counts behind them, then the signature."""
+    lines: list[str] = []
+    for layer in layers_order or report["layers"]:
+        entry = report["layers"].get(layer)
+        if entry is None:
+            continue
+        first = next(iter(entry["modes"].values()))["micro"]
+        lines.append(f"{layer}: {first['possible']} gold, {first['actual']} predicted in {report['documents']['scored']} documents")
+        lines.append(f"  {'mode':<8} {'P':>5} {'95% CI':>13} {'R':>5} {'95% CI':>13} {'F1':>5} {'95% CI':>13}"
+                     f" {'COR':>6} {'INC':>6} {'PAR':>6} {'MIS':>6} {'SPU':>6}")
+        for mode, res in entry["modes"].items():
+            m = res["micro"]
+            lines.append(f"  {mode:<8} {_pct(m['precision'])} {_ci(m, 'precision')} {_pct(m['recall'])} {_ci(m, 'recall')}"
+                         f" {_pct(m['f1'])} {_ci(m, 'f1')} {m['correct']:>6} {m['incorrect']:>6} {m['partial']:>6} {m['missed']:>6} {m['spurious']:>6}")
+        errors = {k: v for k, v in entry.get("errors", {}).items() if v}
+        if errors:
+            lines.append("  errors: " + ", ".join(f"{k} {v}" for k, v in errors.items()))
+        lines.append("")
+    docs = report["documents"]
+    lines.append(f"documents: {docs['scored']} scored, {docs['without_predictions']} without predictions (scored as empty)")
+    pred = report["predictions"]
+    lines.append(f"predicted spans: {pred['spans_read']} read, {pred['spans_scored']} scored, {pred['spans_rejected']} rejected")
+    if "comparison" in report:
+        lines.append("")
+        lines.append(f"comparison with {report['comparison']['system_b']} ({report['comparison']['samples']} samples):")
+        for layer, modes in report["comparison"]["layers"].items():
+            for mode, c in modes.items():
+                lines.append(f"  {layer:<12} {mode:<8} ΔF1 {100 * (c['f1_difference'] or 0):+6.2f}  p(bootstrap) {c['p_paired_bootstrap']:.4f}"
+                             f"  p(AR) {c['p_approximate_randomization']:.4f}")
+    lines.append("")
+    lines.append(report["signature"])
+    return "\n".join(lines)
+
+
+def render_markdown(report: Mapping[str, Any]) -> str:
+    """A Markdown table per layer, for leaderboards."""
+    out = []
+    for layer, entry in report["layers"].items():
+        out.append(f"#### {layer}\n")
+        out.append("| mode | P | R | F1 | F1 95% CI | COR | INC | PAR | MIS | SPU |")
+        out.append("|---|---:|---:|---:|---|---:|---:|---:|---:|---:|")
+        for mode, res in entry["modes"].items():
+            m = res["micro"]
+            ci = m.get("ci95", {}).get("f1")
+            ci_text = f"{100 * ci[0]:.1f}–{100 * ci[1]:.1f}" if ci and ci[0] is not None else "-"
+            out.append(f"| {mode} | {_pct(m['precision']).strip()} | {_pct(m['recall']).strip()} | {_pct(m['f1']).strip()} | {ci_text} |"
+                       f" {m['correct']} | {m['incorrect']} | {m['partial']} | {m['missed']} | {m['spurious']} |")
+        out.append("")
+    out.append(f"`{report['signature']}`")
+    return "\n".join(out) + "\n"
+
+
+__all__ = ["RELATIONS", "ReportInputs", "build_report", "render_markdown", "render_text"]

@@ -1,0 +1,115 @@
+"""Resampling over documents: percentile bootstrap intervals and paired significance tests.
+
+Every function works on per-document sufficient statistics (arrays `[n_docs, ..., 8]`, see counts.py)
+and never re-matches spans. Resampling weights are drawn from one seeded generator per chunk of
+samples, so every layer, mode and system sees the same resamples.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .counts import prf
+
+CHUNK = 50
+
+
+def _chunks(n: int) -> Iterator[tuple[int, int]]:
+    for start in range(0, n, CHUNK):
+        yield start, min(n, start + CHUNK)
+
+
+def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator[np.ndarray]:
+    """Chunks of `[b, n_docs]` float32 matrices: how often each document is drawn in each resample.
+
+    The same `seed` gives the same resamples (chunk k uses the k-th child of SeedSequence(seed)).
+    """
+    children = np.random.SeedSequence(seed).spawn(-(-n_samples // CHUNK))
+    for (start, stop), child in zip(_chunks(n_samples), children, strict=True):
+        rng = np.random.default_rng(child)
+        b = stop - start
+        draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int64)
+        flat = (draws + (np.arange(b, dtype=np.int64) * n_docs)[:, None]).ravel()
+        yield np.bincount(flat, minlength=b * n_docs).reshape(b, n_docs).astype(np.float32)
+
+
+def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -> list[np.ndarray]:
+    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents."""
+    if not blocks:
+        return []
+    n_docs = blocks[0].shape[0]
+    dense = [b.astype(np.float32) for b in blocks]
+    out = [np.empty((n_samples, b.shape[1]), dtype=np.float64) for b in blocks]
+    start = 0
+    for weights in bootstrap_weights(n_docs, n_samples, seed):
+        stop = start + weights.shape[0]
+        for block, target in zip(dense, out, strict=True):
+            target[start:stop] = weights @ block
+        start = stop
+    return out
+
+
+def percentile_interval(values: np.ndarray, level: float = 0.95) -> np.ndarray:
+    """`[..., 2]` lower and upper percentiles over axis 0, ignoring undefined (NaN) resamples."""
+    alpha = (1 - level) / 2 * 100
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: undefined in every resample
+        lo = np.nanpercentile(values, alpha, axis=0) if values.size else np.array([])
+        hi = np.nanpercentile(values, 100 - alpha, axis=0) if values.size else np.array([])
+    return np.stack([lo, hi], axis=-1)
+
+
+@dataclass(frozen=True, slots=True)
+class TestResult:
+    """Outcome of a paired significance test on micro F1 (system A minus system B)."""
+
+    name: str
+    delta: float
+    p_value: float
+    n: int
+    seed: int | None
+
+
+def _f1(sums: np.ndarray, partial_weight: float | None) -> np.ndarray:
+    return prf(sums, partial_weight, zero_division=0.0)[..., 2]
+
+
+def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray, *, n: int, seed: int | None, partial_weight: float | None) -> TestResult:
+    """Paired bootstrap test (Koehn 2004) with the p-value of Berg-Kirkpatrick et al. (2012, sec. 2):
+    the share of resamples whose difference exceeds twice the observed one, add-one smoothed.
+
+    Args:
+        stats_a, stats_b: `[n_docs, 8]` per-document statistics of the two systems on the same documents.
+    """
+    delta = float(_f1(stats_a.sum(0), partial_weight) - _f1(stats_b.sum(0), partial_weight))
+    sums_a, sums_b = resampled_sums([stats_a, stats_b], n, seed)
+    deltas = _f1(sums_a, partial_weight) - _f1(sums_b, partial_weight)
+    if delta == 0:
+        return TestResult("paired_bootstrap", delta, 1.0, n, seed)
+    exceed = int(np.sum(deltas > 2 * delta)) if delta > 0 else int(np.sum(deltas < 2 * delta))
+    return TestResult("paired_bootstrap", delta, (exceed + 1) / (n + 1), n, seed)
+
+
+def approximate_randomization(stats_a: np.ndarray, stats_b: np.ndarray, *, n: int, seed: int | None,
+                              partial_weight: float | None) -> TestResult:
+    """Approximate randomisation (Noreen 1989; Riezler and Maxwell 2005): swap each document's
+    statistics between the systems with probability 1/2; p = (#{|Δ_t| >= |Δ|} + 1) / (n + 1),
+    the add-one p-value sacreBLEU takes from multeval."""
+    total_a, total_b = stats_a.sum(0).astype(np.float64), stats_b.sum(0).astype(np.float64)
+    delta = float(_f1(total_a, partial_weight) - _f1(total_b, partial_weight))
+    diff = (stats_b - stats_a).astype(np.float32)
+    rng = np.random.default_rng(seed)
+    count = 0
+    for start, stop in _chunks(n):
+        swaps = rng.integers(0, 2, size=(stop - start, diff.shape[0])).astype(np.float32)
+        moved = swaps @ diff
+        d = _f1(total_a + moved, partial_weight) - _f1(total_b - moved, partial_weight)
+        count += int(np.sum(np.abs(d) >= abs(delta) - 1e-12))
+    return TestResult("approximate_randomization", delta, (count + 1) / (n + 1), n, seed)
+
+
+TESTS: dict[str, Callable[..., TestResult]] = {"paired_bootstrap": paired_bootstrap, "approximate_randomization": approximate_randomization}
