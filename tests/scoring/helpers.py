@@ -10,7 +10,7 @@ from newsspans.labels import LabelSet
 from newsspans.model import AnnotationSet, Span
 from newsspans.scoring.counts import prf
 from newsspans.scoring.engine import score_layer
-from newsspans.scoring.inputs import GoldSet, PredSet
+from newsspans.scoring.inputs import DocRecord, GoldSet, PredSet
 from newsspans.scoring.modes import MODES
 
 from ..conftest import REPO
@@ -26,8 +26,8 @@ def sets(gold: Mapping[str, Sequence[Triple]], pred: Mapping[str, Sequence[Tripl
         spans = tuple(Span(doc, layer, s, e, lab, f"t{s}-{e}", f"{prefix}{i}") for i, (s, e, lab) in enumerate(triples))
         return AnnotationSet(doc, spans)
 
-    g = GoldSet("test", "0" * 64, "all", tuple(gold), {d: ann(d, t, "g") for d, t in gold.items()})
-    p = PredSet("pred", {d: ann(d, t, "p") for d, t in pred.items()}, (), sum(map(len, pred.values())), 0, ())
+    g = GoldSet("test", "0" * 64, "all", tuple(gold), {d: DocRecord.from_annotation(ann(d, t, "g")) for d, t in gold.items()})
+    p = PredSet("pred", {d: DocRecord.from_annotation(ann(d, t, "p")) for d, t in pred.items()}, (), sum(map(len, pred.values())), 0, ())
     return g, p
 
 

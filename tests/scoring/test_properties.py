@@ -13,7 +13,7 @@ from newsspans.project import Project
 from newsspans.scoring.api import ScoreConfig, score
 from newsspans.scoring.counts import FIELDS
 from newsspans.scoring.engine import SPAN_MODES, score_layer
-from newsspans.scoring.inputs import GoldSet, check_predictions
+from newsspans.scoring.inputs import DocRecord, GoldSet, check_predictions
 
 from ..conftest import REPO
 from .helpers import ENT, LABELS, sets
@@ -102,7 +102,7 @@ def test_arbitrary_input_never_crashes(lines):
     text = "Joe Biden met officials in Kyiv on Tuesday."
     from newsspans.model import AnnotationSet
 
-    gold = GoldSet("g", "0" * 64, "all", ("a",), {"a": AnnotationSet("a")}, {"a": text})
+    gold = GoldSet("g", "0" * 64, "all", ("a",), {"a": DocRecord.from_annotation(AnnotationSet("a"))}, {"a": text})
     records = [(i + 1, {"doc_id": "a", **line} if isinstance(line, dict) and random.random() < 0.5 else line) for i, line in enumerate(lines)]
     records = [(n, r if not isinstance(r, str) else json.dumps(r)) for n, r in records]
     pred = check_predictions(records, file="p.jsonl", gold=gold, labels=LABELS, project=Project(REPO))

@@ -30,6 +30,12 @@ def guarded(main: Main) -> Main:
             return 130
         except BrokenPipeError:
             return 0
+        except MemoryError:
+            print("error: out of memory", file=sys.stderr)
+            return 2
+        except Exception as exc:  # a bug: say so in one line rather than show a traceback
+            print(f"internal error (please report it): {type(exc).__name__}: {exc}", file=sys.stderr)
+            return 2
 
     return wrapper
 

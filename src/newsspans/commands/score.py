@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     report = score(gold, pred, labels, config, other)
     if args.json is not None:
-        text = json.dumps(report, ensure_ascii=False, indent=1)
+        text = json.dumps(report, ensure_ascii=False)
         print(text) if str(args.json) == "-" else atomic_write_text(args.json, text + "\n")
     if args.html is not None:
         from ..scoring.html import render_html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,17 @@ def load_gold(project: Project, gold: str | None, split: str | None, labels: Lab
             split = "test" if "test" in corpus.splits else None
         return gold_from_corpus(corpus, split), corpus
     path = Path(gold)
-    records = []
-    for line, record in reader_for(gold_format)(path, FormatContext(texts={})):
-        if isinstance(record, str):
-            raise InputError(record, file=str(path), line=line)
-        records.append(record)
-    return gold_from_records(records, str(path)), None
+    records = reader_for(gold_format)(path, FormatContext(texts={}))
+    return gold_from_records(records, str(path), labels, file_sha256(path)), None
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (or of a folder's files in name order)."""
+    digest = hashlib.sha256()
+    for item in sorted(path.rglob("*")) if path.is_dir() else [path]:
+        if item.is_file():
+            digest.update(item.read_bytes())
+    return digest.hexdigest()
 
 
 def load_predictions(path: Path, gold: GoldSet, labels: LabelSet, project: Project, fmt: str = "jsonl", layer: str = "entities") -> PredSet:

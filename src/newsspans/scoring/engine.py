@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..labels import LabelSet
-from ..model import AnnotationSet, Span
-from .inputs import GoldSet, PredSet
+from ..model import Span
+from .inputs import DocRecord, GoldSet, PredSet, Row
 from .match import align
 from .modes import MODES, classify
 from .strings import normalise_surface
@@ -53,18 +53,18 @@ class SystemScores:
     layers: Mapping[str, LayerScores]
 
 
-def _bincount(index: list[int] | np.ndarray, n_docs: int, n_labels: int) -> np.ndarray:
-    flat = np.bincount(np.asarray(index, dtype=np.int64), minlength=n_docs * n_labels * 8)
-    return flat.reshape(n_docs, n_labels, 8).astype(np.int64)
+def _bincount(index: np.ndarray, n_docs: int, n_labels: int) -> np.ndarray:
+    flat = np.bincount(index, minlength=n_docs * n_labels * 8)
+    return flat.reshape(n_docs, n_labels, 8)
 
 
-def _sorted_spans(ann: AnnotationSet | None, layer: str) -> tuple[list[Span], list[Span]]:
-    """(offset spans, text-only spans) of `layer` in canonical order."""
-    if ann is None:
-        return [], []
-    offset = sorted((s for s in ann.spans if s.layer == layer and s.start is not None), key=lambda s: (s.start, s.end, s.label))
-    text_only = [s for s in ann.spans if s.layer == layer and s.start is None]
-    return offset, text_only
+def _span(doc_id: str, layer: str, row: Row) -> Span:
+    return Span(doc_id, layer, row[0], row[1], row[2], row[3], row[4], row[5])
+
+
+# outcome per mode for pair code = 2 * same_boundaries + same_label
+_OUTCOMES = {m: np.array([classify(MODES[m], bool(code & 2), bool(code & 1)) for code in range(4)], dtype=np.int64) for m in SPAN_MODES}
+_CATEGORY = {0: "label+boundary", 1: "boundary", 2: "label"}
 
 
 def score_layer(layer: str, labels: Sequence[str], gold: GoldSet, pred: PredSet, modes: Sequence[str], *,
@@ -74,74 +74,92 @@ def score_layer(layer: str, labels: Sequence[str], gold: GoldSet, pred: PredSet,
     k = len(labels)
     n_docs = len(gold.doc_ids)
     span_modes = [m for m in modes if m in SPAN_MODES]
-    index: dict[str, list[int]] = {m: [] for m in span_modes}
+    pairs: list[int] = []  # flattened (doc, gold label, pred label, code)
+    missed: list[int] = []  # flattened (doc, label)
+    spurious: list[int] = []
     string_index: list[int] = []
     error_counts: Counter[str] = Counter()
     errors: list[ErrorRecord] = []
-    table = {m: {(sb, sl): classify(MODES[m], sb, sl) for sb in (True, False) for sl in (True, False)} for m in span_modes}
+    empty: list[Row] = []
+    want_string = "string" in modes
     for d, doc_id in enumerate(gold.doc_ids):
-        base = d * k * 8
-        g_spans, _ = _sorted_spans(gold.annotations.get(doc_id), layer)
-        p_spans, p_text = _sorted_spans(pred.annotations.get(doc_id), layer)
-        g_items = [(s.start, s.end, s.label) for s in g_spans]
-        p_items = [(s.start, s.end, s.label) for s in p_spans]
+        g_rec, p_rec = gold.docs.get(doc_id), pred.docs.get(doc_id)
+        g_rows = g_rec.layers.get(layer, empty) if g_rec else empty
+        p_all = p_rec.layers.get(layer, empty) if p_rec else empty
+        g_rows = sorted(g_rows, key=_row_key)
+        p_rows = sorted((r for r in p_all if r[0] is not None), key=_row_key)
+        g_items = [(r[0], r[1], r[2]) for r in g_rows]
+        p_items = [(r[0], r[1], r[2]) for r in p_rows]
         al = align(g_items, p_items)  # type: ignore[arg-type]
         for g, p in al.pairs:
             gs, ge, gl = g_items[g]
             ps, pe, pl = p_items[p]
-            same_b, same_l = gs == ps and ge == pe, gl == pl
-            for m in span_modes:
-                outcome = table[m][(same_b, same_l)]
-                index[m].append(base + lab[gl] * 8 + outcome)
-                index[m].append(base + lab[pl] * 8 + 4 + outcome)
-            if not (same_b and same_l):
-                category = "label" if same_b else ("boundary" if same_l else "label+boundary")
+            code = 2 * (gs == ps and ge == pe) + (gl == pl)
+            pairs += (d, lab[gl], lab[pl], code)
+            if code != 3:
+                category = _CATEGORY[code]
                 error_counts[category] += 1
                 if keep_errors:
                     flags = tuple(f for f, on in (("split", g in al.split), ("merge", p in al.merged)) if on)
-                    errors.append(ErrorRecord(doc_id, layer, category, g_spans[g], p_spans[p], flags))
+                    errors.append(ErrorRecord(doc_id, layer, category, _span(doc_id, layer, g_rows[g]), _span(doc_id, layer, p_rows[p]), flags))
         for g in al.missed:
-            for m in span_modes:
-                index[m].append(base + lab[g_items[g][2]] * 8 + 3)
+            missed += (d, lab[g_items[g][2]])
+        if al.spurious:
+            seen_items = Counter(p_items)
+            for p in al.spurious:
+                spurious += (d, lab[p_items[p][2]])
+                duplicate = seen_items[p_items[p]] > 1
+                error_counts["duplicate"] += duplicate
+                if keep_errors:
+                    flags = tuple(f for f, on in (("merge", p in al.merged), ("duplicate", duplicate)) if on)
+                    errors.append(ErrorRecord(doc_id, layer, "spurious", None, _span(doc_id, layer, p_rows[p]), flags))
         error_counts["missed"] += len(al.missed)
-        seen_items = Counter(p_items)
-        for p in al.spurious:
-            for m in span_modes:
-                index[m].append(base + lab[p_items[p][2]] * 8 + 7)
-            duplicate = seen_items[p_items[p]] > 1
-            error_counts["spurious"] += 1
-            error_counts["duplicate"] += duplicate
-            if keep_errors:
-                flags = tuple(f for f, on in (("merge", p in al.merged), ("duplicate", duplicate)) if on)
-                errors.append(ErrorRecord(doc_id, layer, "spurious", None, p_spans[p], flags))
+        error_counts["spurious"] += len(al.spurious)
         if keep_errors:
-            errors += [ErrorRecord(doc_id, layer, "missed", g_spans[g], None, ("split",) if g in al.split else ()) for g in al.missed]
+            errors += [ErrorRecord(doc_id, layer, "missed", _span(doc_id, layer, g_rows[g]), None, ("split",) if g in al.split else ())
+                       for g in al.missed]
         error_counts["split"] += len(al.split)
         error_counts["merge"] += len(al.merged)
-        if "string" in modes:
-            text = gold.texts.get(doc_id)
-            gold_keys = {(normalise_surface(s.text or ""), s.label) for s in g_spans}
-            pred_keys = {(normalise_surface(s.text if s.text is not None else (text or "")[s.start:s.end]), s.label) for s in p_spans}
-            pred_keys |= {(normalise_surface(s.text or ""), s.label) for s in p_text}
+        if want_string:
+            text = gold.texts.get(doc_id) or ""
+            gold_keys = {(normalise_surface(r[3] or ""), r[2]) for r in g_rows}
+            pred_keys = {(normalise_surface(r[3] if r[3] is not None else text[r[0]:r[1]]), r[2]) for r in p_all}
+            base = d * k * 8
             for key in gold_keys & pred_keys:
-                string_index += [base + lab[key[1]] * 8, base + lab[key[1]] * 8 + 4]
+                string_index += (base + lab[key[1]] * 8, base + lab[key[1]] * 8 + 4)
             string_index += [base + lab[key[1]] * 8 + 3 for key in gold_keys - pred_keys]
             string_index += [base + lab[key[1]] * 8 + 7 for key in pred_keys - gold_keys]
-    stats = {m: _bincount(index[m], n_docs, k) for m in span_modes}
-    if "string" in modes:
-        stats["string"] = _bincount(string_index, n_docs, k)
+    pa = np.asarray(pairs, dtype=np.int64).reshape(-1, 4)
+    ma = np.asarray(missed, dtype=np.int64).reshape(-1, 2)
+    sa = np.asarray(spurious, dtype=np.int64).reshape(-1, 2)
+    stats = {}
+    for m in span_modes:
+        outcome = _OUTCOMES[m][pa[:, 3]]
+        index = np.concatenate([
+            (pa[:, 0] * k + pa[:, 1]) * 8 + outcome,
+            (pa[:, 0] * k + pa[:, 2]) * 8 + 4 + outcome,
+            (ma[:, 0] * k + ma[:, 1]) * 8 + 3,
+            (sa[:, 0] * k + sa[:, 1]) * 8 + 7,
+        ])
+        stats[m] = _bincount(index, n_docs, k)
+    if want_string:
+        stats["string"] = _bincount(np.asarray(string_index, dtype=np.int64), n_docs, k)
     return LayerScores(layer, tuple(labels), stats, dict(error_counts), tuple(errors))
 
 
-def _relation_keys(ann: AnnotationSet | None) -> Counter[tuple]:
-    if ann is None:
+def _row_key(row: Row) -> tuple[int, int, str]:
+    return (row[0], row[1], row[2])  # type: ignore[return-value]
+
+
+def _relation_keys(rec: DocRecord | None) -> Counter[tuple]:
+    if rec is None or not rec.relations:
         return Counter()
-    by_id = {s.id: s for s in ann.spans if s.id is not None and s.start is not None}
+    by_id = {r[4]: (layer, r[0], r[1], r[2]) for layer, rows in rec.layers.items() for r in rows if r[4] is not None and r[0] is not None}
     keys: Counter[tuple] = Counter()
-    for r in ann.relations:
-        head, tail = by_id.get(r.head), by_id.get(r.tail)
-        if head is not None and tail is not None:
-            keys[(r.label, head.layer, head.start, head.end, head.label, tail.layer, tail.start, tail.end, tail.label)] += 1
+    for role, head, tail, _ in rec.relations:
+        h, t = by_id.get(head), by_id.get(tail)
+        if h is not None and t is not None:
+            keys[(role, *h, *t)] += 1
     return keys
 
 
@@ -152,12 +170,12 @@ def score_relations(roles: Sequence[str], gold: GoldSet, pred: PredSet) -> Layer
     index: list[int] = []
     for d, doc_id in enumerate(gold.doc_ids):
         base = d * k * 8
-        g, p = _relation_keys(gold.annotations.get(doc_id)), _relation_keys(pred.annotations.get(doc_id))
+        g, p = _relation_keys(gold.docs.get(doc_id)), _relation_keys(pred.docs.get(doc_id))
         for key in g.keys() | p.keys():
             i = base + lab[key[0]] * 8
             cor = min(g[key], p[key])
             index += [i] * cor + [i + 4] * cor + [i + 3] * (g[key] - cor) + [i + 7] * (p[key] - cor)
-    return LayerScores(RELATIONS, tuple(roles), {"strict": _bincount(index, len(gold.doc_ids), k)})
+    return LayerScores(RELATIONS, tuple(roles), {"strict": _bincount(np.asarray(index, dtype=np.int64), len(gold.doc_ids), k)})
 
 
 def score_system(gold: GoldSet, pred: PredSet, labels: LabelSet, layers: Sequence[str], modes: Sequence[str], *,

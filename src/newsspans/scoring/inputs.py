@@ -15,11 +15,12 @@ from typing import Any
 from ..corpus import Corpus
 from ..errors import InputError
 from ..labels import LabelSet
-from ..model import AnnotationSet, Relation, Span, freeze_attributes
+from ..model import AnnotationSet, Relation, Span
 from ..project import Project
 from ..textnorm import text_sha256
 from ..validate.checks import Context
 from ..validate.runner import Run
+from .fastcheck import LineChecker
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +40,30 @@ class Rejection:
         return {"file": self.file, "line": self.line, "field": self.field, "reason": self.reason}
 
 
+# A span as the scorer keeps it: (start, end, label, text, id, attributes); start/end None for text-only spans.
+Row = tuple[int | None, int | None, str, str | None, str | None, tuple[tuple[str, str], ...]]
+RelRow = tuple[str, str, str, str | None]  # (role, head id, tail id, id)
+
+
+@dataclass(frozen=True, slots=True)
+class DocRecord:
+    """One document's spans grouped by layer, and its relations: compact rows, not objects (speed)."""
+
+    layers: Mapping[str, list[Row]]
+    relations: tuple[RelRow, ...] = ()
+
+    def to_annotation(self, doc_id: str) -> AnnotationSet:
+        spans = tuple(Span(doc_id, layer, r[0], r[1], r[2], r[3], r[4], r[5]) for layer, rows in self.layers.items() for r in rows)
+        return AnnotationSet(doc_id, spans, tuple(Relation(doc_id, r[0], r[1], r[2], r[3]) for r in self.relations))
+
+    @classmethod
+    def from_annotation(cls, ann: AnnotationSet) -> DocRecord:
+        layers: dict[str, list[Row]] = {}
+        for s in ann.spans:
+            layers.setdefault(s.layer, []).append((s.start, s.end, s.label, s.text, s.id, s.attributes))
+        return cls(layers, tuple((r.label, r.head, r.tail, r.id) for r in ann.relations))
+
+
 @dataclass(frozen=True, slots=True)
 class GoldSet:
     """The reference: documents (in order), their texts when known, spans and relations."""
@@ -47,8 +72,13 @@ class GoldSet:
     sha256: str
     split: str | None
     doc_ids: tuple[str, ...]
-    annotations: Mapping[str, AnnotationSet]
+    docs: Mapping[str, DocRecord]
     texts: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def annotations(self) -> dict[str, AnnotationSet]:
+        """The gold as AnnotationSets (built on each access)."""
+        return {d: rec.to_annotation(d) for d, rec in self.docs.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,31 +86,48 @@ class PredSet:
     """A system's output restricted to what passed the checks, with every rejection."""
 
     name: str
-    annotations: Mapping[str, AnnotationSet]
+    docs: Mapping[str, DocRecord]
     rejected: tuple[Rejection, ...]
     n_spans_read: int
     n_spans_rejected: int
     unknown_docs: tuple[str, ...]
+
+    @property
+    def annotations(self) -> dict[str, AnnotationSet]:
+        """The predictions as AnnotationSets (built on each access)."""
+        return {d: rec.to_annotation(d) for d, rec in self.docs.items()}
 
 
 def gold_from_corpus(corpus: Corpus, split: str | None, name: str = "newsspans") -> GoldSet:
     """The bundled gold of `split` (all annotated documents when None)."""
     ids = tuple(d for d in corpus.doc_ids(split) if d in corpus.gold)
     return GoldSet(name=f"{name}-{corpus.version}", sha256=corpus.content_hash(split), split=split or "all", doc_ids=ids,
-                   annotations={d: corpus.gold[d] for d in ids}, texts={d: corpus.documents[d].text for d in ids})
+                   docs={d: DocRecord.from_annotation(corpus.gold[d]) for d in ids}, texts={d: corpus.documents[d].text for d in ids})
 
 
-def gold_from_records(records: Iterable[Mapping[str, Any]], name: str) -> GoldSet:
-    """Gold given as exchange-format records (texts unknown: offsets are checked against each other only)."""
-    anns: dict[str, AnnotationSet] = {}
-    digest = []
-    for record in records:
-        ann = AnnotationSet.from_dict({"doc_id": record["doc_id"], "spans": record.get("spans", []), "relations": record.get("relations", [])})
-        if ann.doc_id in anns:
-            raise InputError(f"doc id {ann.doc_id!r} appears twice in the gold", file=name, field="doc_id")
-        anns[ann.doc_id] = ann
-        digest.append(json.dumps(record, sort_keys=True, ensure_ascii=False))
-    return GoldSet(name=Path(name).name, sha256=text_sha256("\n".join(digest)), split=None, doc_ids=tuple(anns), annotations=anns)
+def gold_from_records(records: Iterable[tuple[int, Any]], name: str, labels: LabelSet, sha256: str) -> GoldSet:
+    """Gold given as exchange-format records (texts unknown: offsets are checked against each other only).
+
+    Raises:
+        InputError: listing every invalid gold line (gold is never partially accepted).
+    """
+    anns: dict[str, DocRecord] = {}
+    problems: list[str] = []
+    checker = LineChecker.for_labels(labels)
+    for number, record in records:
+        rows = None if isinstance(record, str) else checker.rows(record, None)
+        if rows is None:
+            problems.append(f"{name}:{number}: " + (record if isinstance(record, str) else "not a valid exchange-format line "
+                                                     f"(run `newsspans validate --pred {name} --pred-only` for details)"))
+            continue
+        if record["doc_id"] in anns:
+            problems.append(f"{name}:{number}: doc_id: {record['doc_id']!r} appears twice in the gold")
+            continue
+        anns[record["doc_id"]] = DocRecord(rows[0], tuple(rows[1]))
+    if problems:
+        more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
+        raise InputError("invalid gold:\n" + "\n".join(problems[:20]) + more, file=name)
+    return GoldSet(name=Path(name).name, sha256=sha256, split=None, doc_ids=tuple(anns), docs=anns)
 
 
 def read_exchange_lines(path: Path) -> Iterator[tuple[int, Any]]:
@@ -103,7 +150,8 @@ def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: Go
                       project: Project) -> PredSet:
     """Validate exchange-format records (levels 1-3 of the validator) against the gold documents."""
     run = Run(project, labels, max_level=3)
-    annotations: dict[str, AnnotationSet] = {}
+    checker = LineChecker.for_labels(labels)
+    annotations: dict[str, DocRecord] = {}
     rejected: list[Rejection] = []
     seen: dict[str, int] = {}
     unknown: list[str] = []
@@ -119,12 +167,17 @@ def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: Go
             rejected.append(Rejection(file, number, "doc_id", f"{doc_id!r} already predicted on line {seen[doc_id]}; line ignored"))
             n_rejected += n_spans
             continue
-        if isinstance(doc_id, str) and doc_id not in gold.annotations:
+        if isinstance(doc_id, str) and doc_id not in gold.docs:
             unknown.append(doc_id)
             rejected.append(Rejection(file, number, "doc_id", f"document {doc_id!r} is not in the gold set ({gold.name}, split {gold.split})"))
             n_rejected += n_spans
             continue
         text = gold.texts.get(doc_id) if isinstance(doc_id, str) else None
+        rows = checker.rows(data, text)
+        if rows is not None:  # the common case: no finding is possible, skip the validator
+            annotations[doc_id] = DocRecord(rows[0], tuple(rows[1]))
+            seen[doc_id] = number
+            continue
         ctx = Context(file, "prediction", labels, line=number, text=text, text_hash=text_sha256(text) if text is not None else None)
         findings = run.check(data, ctx) if text is not None else [f for f in run.check(data, ctx) if f.code != "doc-unknown"]
         bad: dict[str, set[int]] = {"spans": set(), "relations": set()}
@@ -146,22 +199,26 @@ def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: Go
 
 
 def _build(data: Mapping[str, Any], doc_id: str, bad: Mapping[str, set[int]], file: str, line: int,
-           rejected: list[Rejection]) -> AnnotationSet:
-    spans = []
+           rejected: list[Rejection]) -> DocRecord:
+    layers: dict[str, list[Row]] = {}
     ids = set()
     for i, raw in enumerate(data.get("spans", [])):
         if i in bad["spans"]:
             continue
-        spans.append(Span(doc_id, raw["layer"], raw.get("start"), raw.get("end"), raw["label"], raw.get("text"), raw.get("id"),
-                          freeze_attributes(raw.get("attributes"))))
-        if raw.get("id") is not None:
-            ids.add(raw["id"])
+        start, end = raw.get("start"), raw.get("end")
+        if isinstance(start, float):  # JSON Schema's integer admits 3.0
+            start, end = int(start), int(end)
+        sid = raw.get("id")
+        attrs = raw.get("attributes")
+        layers.setdefault(raw["layer"], []).append((start, end, raw["label"], raw.get("text"), sid, tuple(sorted(attrs.items())) if attrs else ()))
+        if sid is not None:
+            ids.add(sid)
     relations = []
     for i, raw in enumerate(data.get("relations", []) or []):
         if i in bad["relations"]:
             continue
         if isinstance(raw, dict) and raw.get("head") in ids and raw.get("tail") in ids and isinstance(raw.get("label"), str):
-            relations.append(Relation(doc_id, raw["label"], raw["head"], raw["tail"], raw.get("id")))
+            relations.append((raw["label"], raw["head"], raw["tail"], raw.get("id")))
         else:
             rejected.append(Rejection(file, line, f"relations/{i}", "relation not scored: an end is missing or was rejected"))
-    return AnnotationSet(doc_id, tuple(spans), tuple(relations))
+    return DocRecord(layers, tuple(relations))

@@ -67,41 +67,59 @@ def _overlap_candidates(gold: Sequence[Item], pred: Sequence[Item], g_free: list
 
 def align(gold: Sequence[Item], pred: Sequence[Item]) -> Alignment:
     """Align canonical-order `gold` and `pred` (see module docstring)."""
+    if gold == pred:  # the common perfect case
+        return Alignment(tuple((i, i) for i in range(len(gold))), (), ())
     pairs: list[tuple[int, int]] = []
     g_used = [False] * len(gold)
     p_used = [False] * len(pred)
-    # Stages 1 and 2: identical offsets, same label first.
-    for key_of in (lambda it: it, lambda it: (it[0], it[1])):
-        waiting: dict[object, list[int]] = defaultdict(list)
-        for g, item in enumerate(gold):
-            if not g_used[g]:
-                waiting[key_of(item)].append(g)
-        for p, item in enumerate(pred):
-            if p_used[p]:
-                continue
-            queue = waiting.get(key_of(item))
+    # Stage 1: identical offsets and label. Identical items are interchangeable; take them in canonical order.
+    waiting: dict[Item, list[int]] = {}
+    for g, item in enumerate(gold):
+        waiting.setdefault(item, []).append(g)
+    rest_p = []
+    for p, item in enumerate(pred):
+        queue = waiting.get(item)
+        if queue:
+            g = queue.pop(0)
+            g_used[g] = p_used[p] = True
+            pairs.append((g, p))
+        else:
+            rest_p.append(p)
+    g_free = [g for g in range(len(gold)) if not g_used[g]]
+    # Stage 2: identical offsets, different labels.
+    if g_free and rest_p:
+        by_bounds: dict[tuple[int, int], list[int]] = {}
+        for g in g_free:
+            by_bounds.setdefault(gold[g][:2], []).append(g)  # type: ignore[index]
+        for p in rest_p:
+            queue = by_bounds.get(pred[p][:2])  # type: ignore[index]
             if queue:
                 g = queue.pop(0)
                 g_used[g] = p_used[p] = True
                 pairs.append((g, p))
+        g_free = [g for g in g_free if not g_used[g]]
+    p_free = [p for p in rest_p if not p_used[p]]
     # Stage 3: the rest by largest overlap.
-    g_free = [g for g in range(len(gold)) if not g_used[g]]
-    p_free = [p for p in range(len(pred)) if not p_used[p]]
-    candidates = _overlap_candidates(gold, pred, g_free, p_free) if g_free and p_free else []
-    candidates.sort()
-    golds_of_pred: dict[int, int] = defaultdict(int)
-    preds_of_gold: dict[int, int] = defaultdict(int)
-    for _, _, _, g, p in candidates:
-        golds_of_pred[p] += 1
-        preds_of_gold[g] += 1
-        if not g_used[g] and not p_used[p]:
-            g_used[g] = p_used[p] = True
-            pairs.append((g, p))
+    split: set[int] = set()
+    merged: set[int] = set()
+    if g_free and p_free:
+        candidates = _overlap_candidates(gold, pred, g_free, p_free)
+        candidates.sort()
+        golds_of_pred: dict[int, int] = defaultdict(int)
+        preds_of_gold: dict[int, int] = defaultdict(int)
+        for _, _, _, g, p in candidates:
+            golds_of_pred[p] += 1
+            preds_of_gold[g] += 1
+            if not g_used[g] and not p_used[p]:
+                g_used[g] = p_used[p] = True
+                pairs.append((g, p))
+        split = {g for g, n in preds_of_gold.items() if n > 1}
+        merged = {p for p, n in golds_of_pred.items() if n > 1}
     pairs.sort()
     return Alignment(
         pairs=tuple(pairs),
         missed=tuple(g for g in range(len(gold)) if not g_used[g]),
         spurious=tuple(p for p in range(len(pred)) if not p_used[p]),
-        split=frozenset(g for g, n in preds_of_gold.items() if n > 1),
-        merged=frozenset(p for p, n in golds_of_pred.items() if n > 1),
+        split=frozenset(split),
+        merged=frozenset(merged),
     )

@@ -58,23 +58,25 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     scores = inp.scores
     n_docs = len(scores.doc_ids)
     keys = [(layer, mode) for layer, ls in scores.layers.items() for mode in ls.stats]
-    blocks = [scores.layers[layer].stats[mode].reshape(n_docs, -1) for layer, mode in keys]
+    present = [np.flatnonzero(scores.layers[layer].stats[mode].any(axis=(0, 2))) for layer, mode in keys]
+    blocks = [compact(scores.layers[layer].stats[mode][:, cols]).reshape(n_docs, -1) for (layer, mode), cols in zip(keys, present, strict=True)]
     resampled = resampled_sums(blocks, inp.bootstrap, inp.seed) if inp.bootstrap and n_docs else [None] * len(keys)
     layers: dict[str, Any] = {}
-    for (layer, mode), sampled in zip(keys, resampled, strict=True):
+    for (layer, mode), cols, sampled in zip(keys, present, resampled, strict=True):
         ls = scores.layers[layer]
         stats = ls.stats[mode]
         per_label_counts = stats.sum(0)  # [K, 8]
         micro_counts = per_label_counts.sum(0)
-        micro_ci = label_ci = None
-        if sampled is not None:
-            sampled = sampled.reshape(inp.bootstrap, len(ls.labels), len(FIELDS))
+        micro_ci = None
+        label_ci: dict[int, np.ndarray] = {}
+        if sampled is not None and len(cols):
+            sampled = expand(sampled.reshape(inp.bootstrap, len(cols), 6))
             micro_ci = percentile_interval(prf(sampled.sum(1), _weight(mode), inp.zero_division))
-            label_ci = percentile_interval(prf(sampled, _weight(mode), inp.zero_division))
+            label_ci = dict(zip(cols.tolist(), percentile_interval(prf(sampled, _weight(mode), inp.zero_division)), strict=True))
         per_label = {}
         for i, label in enumerate(ls.labels):
             if per_label_counts[i].any():
-                per_label[label] = _figures(per_label_counts[i], mode, inp.zero_division, label_ci[i] if label_ci is not None else None)
+                per_label[label] = _figures(per_label_counts[i], mode, inp.zero_division, label_ci.get(i))
         label_prf = prf(per_label_counts[[i for i, lab in enumerate(ls.labels) if lab in per_label]], _weight(mode), inp.zero_division)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # no label with a defined figure
@@ -85,7 +87,7 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
             "macro": {"precision": _num(macro[0]), "recall": _num(macro[1]), "f1": _num(macro[2]), "labels": len(per_label)},
             "per_label": per_label,
         }
-    predicted = set(inp.pred.annotations)
+    predicted = set(inp.pred.docs)
     without = [d for d in scores.doc_ids if d not in predicted]
     report: dict[str, Any] = {
         "signature": inp.signature_text,
@@ -107,16 +109,31 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
 
 
 def per_document(scores: SystemScores) -> dict[str, dict[str, dict[str, list[Any]]]]:
-    """Per document, layer and mode: [precision, recall, f1, cor, inc, par, mis, spu]."""
+    """Per document, layer and mode: [precision, recall, f1, cor, inc, par, mis, spu] (null where undefined)."""
     out: dict[str, dict[str, dict[str, list[Any]]]] = {d: {} for d in scores.doc_ids}
     for layer, ls in scores.layers.items():
         for mode, stats in ls.stats.items():
             counts = stats.sum(1)  # [n_docs, 8]
-            figures = prf(counts, _weight(mode))
-            for d, doc_id in enumerate(scores.doc_ids):
-                c = counts[d]
-                out[doc_id].setdefault(layer, {})[mode] = [_num(x) for x in figures[d]] + [int(c[0]), int(c[1]), int(c[2]), int(c[3]), int(c[7])]
+            figures = np.round(prf(counts, _weight(mode)), 6).astype(object)
+            figures[np.isnan(figures.astype(float))] = None
+            rows = np.concatenate([figures, counts[:, [0, 1, 2, 3, 7]].astype(object)], axis=1).tolist()
+            for doc_id, row in zip(scores.doc_ids, rows, strict=True):
+                out[doc_id].setdefault(layer, {})[mode] = row
     return out
+
+
+def compact(stats: np.ndarray) -> np.ndarray:
+    """[..., 8] statistics -> [..., 6]: cor, par, possible, pcor, ppar, actual (all P/R/F need)."""
+    c = stats
+    return np.stack([c[..., 0], c[..., 2], c[..., 0] + c[..., 1] + c[..., 2] + c[..., 3],
+                     c[..., 4], c[..., 6], c[..., 4] + c[..., 5] + c[..., 6] + c[..., 7]], axis=-1)
+
+
+def expand(c6: np.ndarray) -> np.ndarray:
+    """Inverse of `compact` up to how non-credited outcomes are split (P/R/F are unchanged)."""
+    zero = np.zeros_like(c6[..., 0])
+    return np.stack([c6[..., 0], c6[..., 2] - c6[..., 0] - c6[..., 1], c6[..., 1], zero,
+                     c6[..., 3], c6[..., 5] - c6[..., 3] - c6[..., 4], c6[..., 4], zero], axis=-1)
 
 
 def compare(a: SystemScores, b: SystemScores, b_pred: PredSet, n: int, seed: int | None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ leading English article ("the", "a", "an") removed. "the United Kingdom" and "Un
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -18,6 +19,7 @@ _ARTICLE = re.compile(r"^(the|a|an)\s+")
 _POSSESSIVE = re.compile(r"'s?$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalise_surface(text: str) -> str:
     """The comparison key of a surface string (see module docstring)."""
     out = unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold()
