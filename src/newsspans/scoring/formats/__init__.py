@@ -57,15 +57,21 @@ def choice(ctx: FormatContext, name: str, allowed: Sequence[str], default: str) 
     raise InputError(f"unknown value {value!r} for option {name!r}; allowed: {', '.join(allowed)}", field=f"option {name}")
 
 
-def layers_of_labels(ctx: FormatContext) -> dict[str, str]:
-    """Label name to layer name, from ``ctx.options["labels"]`` or the checkout's scheme (empty if neither loads)."""
+def scheme(ctx: FormatContext) -> LabelSet | None:
+    """The scheme from ``ctx.options["labels"]``, else the checkout's schema/labels.json, else None."""
     labels = ctx.options.get("labels")
     if isinstance(labels, LabelSet):
-        return label_layers(labels)
+        return labels
     try:
-        return label_layers(LabelSet.load(Project.find().labels_path))
+        return LabelSet.load(Project.find().labels_path)
     except (NewsspansError, OSError):
-        return {}
+        return None
+
+
+def layers_of_labels(ctx: FormatContext, labels: LabelSet | None = None) -> dict[str, str]:
+    """Label name to layer name (labels are unique across layers); empty without a scheme."""
+    labels = labels or scheme(ctx)
+    return label_layers(labels) if labels is not None else {}
 
 
 def layer_for(label: str, layers: Mapping[str, str], ctx: FormatContext) -> str:

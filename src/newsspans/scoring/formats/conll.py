@@ -285,25 +285,34 @@ def match_at(text: str, pos: int, token: str) -> int | None:
 
 
 def search(text: str, pos: int, stop: int, token: str) -> tuple[int, int] | None:
-    """The nearest place in ``text[pos:stop]`` (start may not exceed `stop`) where `token` starts."""
+    """The nearest place in ``text[pos:stop]`` where `token` starts, not inside a word (start may not exceed `stop`)."""
     best: tuple[int, int] | None = None
     for cand in _candidates(token):
-        m = loose_pattern(cand).search(text, pos, min(len(text), stop + len(cand) * 2))
-        if m and m.end() > m.start() and m.start() <= stop and (best is None or m.start() < best[0]):
-            best = (m.start(), m.end())
+        for m in loose_pattern(cand).finditer(text, pos, min(len(text), stop + len(cand) * 2)):
+            s = m.start()
+            if s > stop or (best is not None and s >= best[0]):
+                break
+            if m.end() > s and (s == 0 or not (text[s - 1].isalnum() and text[s].isalnum())):
+                best = (s, m.end())
+                break
     return best
 
 
-def align(text: str, tokens: Sequence[Token]) -> list[tuple[int, int] | None]:
-    """Offsets of each token in `text`, in order; None for a token that is not where it should be.
+def align(text: str, tokens: Sequence[Token]) -> tuple[list[tuple[int, int] | None], list[tuple[int, str]]]:
+    """Offsets of each token in `text`, in order (None for a token not where it should be), and text no token covers.
 
-    After a failure the next tokens are searched for a little further on (a window growing with
-    the length of the tokens that failed), so one bad token does not lose the rest of the document.
+    A token is expected right after the previous one, past whitespace. When it is not there but
+    follows within a few characters that hold no letter or digit (an emoji or a symbol the
+    tokeniser dropped), it is taken there and the skipped text is returned as ``(token index,
+    text)``. Otherwise the token fails; the next tokens are then searched for a little further on
+    (a window growing with the length of the tokens that failed), so one bad token does not lose
+    the rest of the document.
     """
     out: list[tuple[int, int] | None] = []
+    skipped: list[tuple[int, str]] = []
     pos = 0
     lost = 0  # characters of tokens not found since the last success
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
         start = pos
         while start < len(text) and text[start].isspace():
             start += 1
@@ -312,14 +321,21 @@ def align(text: str, tokens: Sequence[Token]) -> list[tuple[int, int] | None]:
             out.append((start, end))
             pos, lost = end, 0
             continue
-        found = search(text, pos, pos + 2 * lost + RESYNC_WINDOW, tok.text) if lost else None
+        if lost:
+            found = search(text, pos, pos + 2 * lost + RESYNC_WINDOW, tok.text)
+        else:
+            found = search(text, start, start + RESYNC_WINDOW, tok.text)
+            if found is not None and any(ch.isalnum() for ch in text[start:found[0]]):
+                found = None
+            elif found is not None:
+                skipped.append((i, text[start:found[0]].strip()))
         if found is not None:
             out.append(found)
             pos, lost = found[1], 0
             continue
         out.append(None)
         lost += len(tok.text) + 1
-    return out
+    return out, skipped
 
 
 def synthetic_text(doc: Document) -> tuple[str, list[tuple[int, int] | None]]:
@@ -396,7 +412,10 @@ def read_conll(path: Path, ctx: FormatContext) -> Records:
             synthetic += 1
             text, offsets = synthetic_text(doc)
         else:
-            offsets = align(text, doc.tokens)
+            offsets, skipped = align(text, doc.tokens)
+            for index, piece in skipped:
+                notice(ctx, f"{where(path, doc.tokens[index].line)}: text {short(piece)} before token {short(doc.tokens[index].text)} "
+                            "is not covered by any token")
         out.extend(records(doc, chunks, text, offsets, ctx))
     if invalid:
         done = "repaired by the conlleval rule" if repair == "conlleval" else "dropped (repair=discard)"
