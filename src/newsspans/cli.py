@@ -13,6 +13,9 @@ COMMANDS = {
     "draft": "Write annotations by surface text; resolve them to offsets.",
     "stats": "Print corpus statistics.",
     "score": "Score predictions against the gold corpus.",
+    "agreement": "Inter-annotator agreement; rewrites annotations/AGREEMENT.md.",
+    "split": "Draw, freeze or re-freeze train/dev/test (corpus/splits.json).",
+    "adjudicate": "Merge annotators' files into gold, listing and logging every decision.",
 }
 
 

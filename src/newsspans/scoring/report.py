@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .counts import FIELDS, prf
+from .counts import prf
 from .engine import RELATIONS, SystemScores
 from .inputs import GoldSet, PredSet
 from .modes import MODES

@@ -9,7 +9,8 @@ from .findings import CODES
 def checks_markdown() -> str:
     """The table of every code: level, category, the check that emits it, and how to fix it."""
     emitted_by = {code: check.fn.__name__ for check in CHECKS for code in check.codes}
-    emitted_by.update({"json-invalid": "(runner) reading", "schema-violation": "(runner) JSON Schema", "doc-duplicate": "(runner) JSONL reader"})
+    emitted_by.update({"json-invalid": "(runner) reading", "schema-violation": "(runner) JSON Schema", "doc-duplicate": "(runner) JSONL reader",
+                      "split-hash-mismatch": "(runner) check_frozen_hashes"})
     lines = [
         "# Validator checks",
         "",

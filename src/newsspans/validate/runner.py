@@ -193,10 +193,28 @@ def validate_project(project: Project, *, max_level: int = MAX_LEVEL, prediction
         if project.splits_path.is_file():
             data = run.read(project.splits_path, "splits")
             if data is not None:
-                run.check(data, Context(project.rel(project.splits_path), "splits", run.labels, doc_ids=frozenset(texts)))
+                found = run.check(data, Context(project.rel(project.splits_path), "splits", run.labels, doc_ids=frozenset(texts)))
+                if not found and not run.findings and data.get("content_sha256"):
+                    run.findings += check_frozen_hashes(project, data)
     for path in predictions:
         validate_jsonl(run, Path(path), texts)
     return run
+
+
+def check_frozen_hashes(project: Project, data: Mapping[str, Any]) -> list[Finding]:
+    """Each split's texts and gold still hash to the frozen value (checked only on an otherwise clean corpus).
+
+    Codes: split-hash-mismatch.
+    """
+    from ..corpus import load_corpus
+
+    corpus = load_corpus(project)
+    out = []
+    for name, frozen in data["content_sha256"].items():
+        if name in corpus.splits and corpus.content_hash(name) != frozen:
+            out.append(Finding(project.rel(project.splits_path), None, f"/content_sha256/{name}", "split-hash-mismatch",
+                               f"{name} split changed since version {data.get('version')!r} was frozen"))
+    return out
 
 
 def validate_jsonl(run: Run, path: Path, texts: Mapping[str, tuple[str, str]]) -> None:

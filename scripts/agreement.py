@@ -1,0 +1,11 @@
+"""`python scripts/agreement.py`: the same as `newsspans agreement` (works without installing the package)."""
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from newsspans.commands.agreement import main
+
+if __name__ == "__main__":
+    sys.exit(main())
