@@ -29,7 +29,7 @@ from typing import Any
 from ...ids import is_valid_doc_id
 from ...textnorm import normalise
 from ..adapters import FormatContext, Records, register
-from . import TextMap, layer_for, layers_of_labels, notice, read_bytes, short, text_lines, where
+from . import TextMap, layer_for, layers_of_labels, notice, read_bytes, scheme, short, text_lines, where
 
 OFFSETS_RE = re.compile(r"^\d+ \d+(;\d+ \d+)*$")
 ROLE_NUMBER = re.compile(r"^(.*?)\d+$")
@@ -71,20 +71,20 @@ def _stored_text(ann: Path, doc_id: str, ctx: FormatContext) -> tuple[str | None
     return stored, mapping
 
 
-def read_ann(ann: Path, doc_id: str, ctx: FormatContext, layers: Mapping[str, str], roles: frozenset[str]) -> Iterator[tuple[int, Any]]:
+def read_ann(ann: Path, doc_id: str, ctx: FormatContext, layers: Mapping[str, str], roles: frozenset[str], *,
+             in_folder: bool) -> Iterator[tuple[int, Any]]:
     """Reasons for lines that cannot be read, then the document's record."""
     text, mapping = _stored_text(ann, doc_id, ctx)
-    name = ann.name
     spans: dict[str, dict[str, Any]] = {}
-    order: list[str] = []
     triggers: dict[str, str] = {}  # event id -> trigger span id
+    event_labels: list[tuple[int, str, str]] = []  # line, trigger, event label
+    attributes: list[tuple[int, str, str, str]] = []  # line, name, target, value
     relations: list[dict[str, Any]] = []
-    pending_attrs: list[tuple[int, str, str, str]] = []
-    pending_rels: list[tuple[int, str, str, str, str]] = []  # line, id, role, head, tail
     first_line = None
     for number, line in text_lines(read_bytes(ann)):
+        at = f"{ann.name}:{number}: " if in_folder else ""
         if line is None:
-            yield number, f"{name}:{number}: not valid UTF-8; line skipped"
+            yield number, f"{at}line is not valid UTF-8; skipped"
             continue
         if not line.strip():
             continue
@@ -92,80 +92,79 @@ def read_ann(ann: Path, doc_id: str, ctx: FormatContext, layers: Mapping[str, st
         cols = line.split("\t")
         ident = cols[0].strip()
         kind = ident[:1]
+        body = cols[1].strip() if len(cols) > 1 else ""
         if kind in ("#", "N"):
             continue
         if kind == "*":
             notice(ctx, f"{where(ann, number)}: equivalence {short(line)} skipped")
-            continue
-        if len(cols) < 2 or not ident:
-            yield number, f"{name}:{number}: expected an id, a tab and an annotation, got {short(line)}"
-            continue
-        body = cols[1].strip()
-        if kind == "T":
-            label, _, offsets = body.partition(" ")
-            offsets = offsets.strip()
-            if not label or not OFFSETS_RE.match(offsets):
-                yield number, f"{name}:{number}: span {ident}: expected 'LABEL START END' (fragments joined by ';'), got {short(body)}"
-                continue
-            pieces = [tuple(int(x) for x in frag.split()) for frag in offsets.split(";")]
-            if any(s >= e for s, e in pieces):
-                yield number, f"{name}:{number}: span {ident}: needs START < END in every fragment, got {offsets}"
-                continue
-            recorded = cols[2] if len(cols) > 2 else None
-            span = _span(ident, label, pieces, recorded, text, mapping, layer_for(label, layers, ctx))
+        elif not ident or not body:
+            yield number, f"{at}expected an id, a tab and an annotation, got {short(line)}"
+        elif kind == "T":
+            span = _text_bound(ident, body, cols[2] if len(cols) > 2 else None, text, mapping, layers, ctx)
             if isinstance(span, str):
-                yield number, f"{name}:{number}: span {ident}: {span}"
-                continue
-            if len(pieces) > 1:
-                notice(ctx, f"{where(ann, number)}: discontinuous span {ident} ({offsets}) read as its extent [{span['start']}, {span['end']})")
-            if ident in spans:
-                yield number, f"{name}:{number}: span id {ident} used twice; this line is ignored"
-                continue
-            spans[ident] = span
-            order.append(ident)
+                yield number, f"{at}span {ident}: {span}"
+            elif ident in spans:
+                yield number, f"{at}span id {ident} is used twice; this line is ignored"
+            else:
+                if ";" in body:
+                    notice(ctx, f"{where(ann, number)}: discontinuous span {ident} ({body}) read as its extent [{span['start']}, {span['end']})")
+                spans[ident] = span
         elif kind == "R":
             parts = body.split()
             args = dict(p.split(":", 1) for p in parts[1:] if ":" in p)
             if len(parts) != 3 or set(args) != {"Arg1", "Arg2"}:
-                yield number, f"{name}:{number}: relation {ident}: expected 'ROLE Arg1:T.. Arg2:T..', got {short(body)}"
+                yield number, f"{at}relation {ident}: expected 'ROLE Arg1:T.. Arg2:T..', got {short(body)}"
                 continue
-            pending_rels.append((number, ident, _role(parts[0], roles), args["Arg1"], args["Arg2"]))
+            relations.append({"id": ident, "label": _role(parts[0], roles), "head": args["Arg1"], "tail": args["Arg2"]})
         elif kind == "E":
             parts = body.split()
-            if not parts or ":" not in parts[0] or any(":" not in p for p in parts):
-                yield number, f"{name}:{number}: event {ident}: expected 'LABEL:T.. ROLE:T.. ...', got {short(body)}"
+            if any(":" not in p or p.startswith(":") or p.endswith(":") for p in parts):
+                yield number, f"{at}event {ident}: expected 'LABEL:T.. ROLE:T.. ...', got {short(body)}"
                 continue
             label, trigger = parts[0].split(":", 1)
             triggers[ident] = trigger
+            event_labels.append((number, trigger, label))
             for k, part in enumerate(parts[1:], start=1):
                 role, arg = part.split(":", 1)
-                pending_rels.append((number, f"{ident}.{k}", _role(role, roles), trigger, arg))
-            pending_attrs.append((number, "\0label", trigger, label))
+                relations.append({"id": f"{ident}.{k}", "label": _role(role, roles), "head": trigger, "tail": arg})
         elif kind in ("A", "M"):
             parts = body.split()
             if len(parts) not in (2, 3):
-                yield number, f"{name}:{number}: attribute {ident}: expected 'NAME T.. [VALUE]', got {short(body)}"
+                yield number, f"{at}attribute {ident}: expected 'NAME T.. [VALUE]', got {short(body)}"
                 continue
-            pending_attrs.append((number, parts[0], parts[1], parts[2] if len(parts) == 3 else "true"))
+            attributes.append((number, parts[0], parts[1], parts[2] if len(parts) == 3 else "true"))
         else:
-            yield number, f"{name}:{number}: annotation kind {ident[:1]!r} ({ident}) is not read (T, R, E, A, M are)"
-    for number, attr, target, value in pending_attrs:
+            yield number, f"{at}annotation {ident} of kind {kind!r} is not read (T, R, E, A and M are)"
+    for number, trigger, label in event_labels:
+        if trigger not in spans:
+            yield number, f"{f'{ann.name}:{number}: ' if in_folder else ''}event trigger {trigger} is not a readable span; its arguments are not scored"
+        elif spans[trigger]["label"] != label:
+            notice(ctx, f"{where(ann, number)}: event type {label} differs from the label {spans[trigger]['label']} of its trigger {trigger}; "
+                        "the trigger's label is kept")
+    for number, attr, target, value in attributes:
         sid = triggers.get(target, target)
         if sid not in spans:
-            yield number, f"{name}:{number}: {('event trigger' if attr == chr(0) + 'label' else 'attribute')} refers to {target}, which is not a readable span"
-            continue
-        if attr == "\0label":
-            if spans[sid]["label"] != value:
-                notice(ctx, f"{where(ann, number)}: event type {value} differs from its trigger {sid}'s label {spans[sid]['label']}; the trigger's label is kept")
+            yield number, f"{f'{ann.name}:{number}: ' if in_folder else ''}attribute {attr}={value} refers to {target}, which is not a readable span"
             continue
         spans[sid].setdefault("attributes", {})[attr] = value
-    for number, rid, role, head, tail in pending_rels:
-        relations.append({"id": rid, "label": role, "head": triggers.get(head, head), "tail": triggers.get(tail, tail)})
-        del number  # relation ends are checked by the validator, which names the relation
-    yield first_line or 1, {"doc_id": doc_id, "spans": [spans[i] for i in order], "relations": relations}
+    for rel in relations:  # relations may name an event instead of its trigger; missing ends are rejected by the validator
+        rel["head"], rel["tail"] = triggers.get(rel["head"], rel["head"]), triggers.get(rel["tail"], rel["tail"])
+    yield first_line or 1, {"doc_id": doc_id, "spans": list(spans.values()), "relations": relations}
 
 
-def _span(ident: str, label: str, pieces: list[tuple[int, ...]], recorded: str | None, text: str | None, mapping: TextMap | None,
+def _text_bound(ident: str, body: str, recorded: str | None, text: str | None, mapping: TextMap | None, layers: Mapping[str, str],
+                ctx: FormatContext) -> dict[str, Any] | str:
+    label, _, offsets = body.partition(" ")
+    offsets = offsets.strip()
+    if not label or not OFFSETS_RE.match(offsets):
+        return f"expected 'LABEL START END' (fragments joined by ';'), got {short(body)}"
+    pieces = [(int(a), int(b)) for a, b in (frag.split() for frag in offsets.split(";"))]
+    if any(s >= e for s, e in pieces):
+        return f"needs START < END in every fragment, got {offsets}"
+    return _span(ident, label, pieces, recorded, text, mapping, layer_for(label, layers, ctx))
+
+
+def _span(ident: str, label: str, pieces: list[tuple[int, int]], recorded: str | None, text: str | None, mapping: TextMap | None,
           layer: str) -> dict[str, Any] | str:
     """The span dict, or the reason it cannot be read."""
     start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
@@ -190,33 +189,23 @@ def _span(ident: str, label: str, pieces: list[tuple[int, ...]], recorded: str |
 
 def read_brat(path: Path, ctx: FormatContext) -> Records:
     """Exchange records from brat `.ann` files (see the module docstring)."""
-    files = ann_files(path)
     if not path.is_dir():
-        read_bytes(path)  # raises InputError for a missing file
-    labels = ctx.options.get("labels")
-    roles = frozenset(r.name for r in labels.roles) if labels is not None and hasattr(labels, "roles") else _default_roles()
-    layers = layers_of_labels(ctx)
+        read_bytes(path)  # raises InputError for a missing or unreadable file
+    files = ann_files(path)
+    labels = scheme(ctx)
+    roles = frozenset(r.name for r in labels.roles) if labels is not None else frozenset()
+    layers = layers_of_labels(ctx, labels)
 
     def generate() -> Records:
-        if path.is_dir() and not files:
-            yield 1, f"{path.name}: the folder holds no .ann files"
+        if not files:
+            yield 1, "the folder holds no .ann files"
         for ann in files:
             if not is_valid_doc_id(ann.stem):
                 yield 1, f"{ann.name}: the file name {ann.stem!r} is not a valid doc id; file not read"
                 continue
-            yield from read_ann(ann, ann.stem, ctx, layers, roles)
+            yield from read_ann(ann, ann.stem, ctx, layers, roles, in_folder=path.is_dir())
 
     return generate()
-
-
-def _default_roles() -> frozenset[str]:
-    from ...labels import LabelSet
-    from ...project import Project
-
-    try:
-        return frozenset(r.name for r in LabelSet.load(Project.find().labels_path).roles)
-    except Exception:  # no scheme to read: roles are passed through as written
-        return frozenset()
 
 
 register("brat", read_brat)
