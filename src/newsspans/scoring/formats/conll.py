@@ -14,10 +14,12 @@ A tag of any other form (``X-PER``, ``B_PER``, ``b-PER``) is rejected with a rea
 counts as O.
 
 Tokens are found in the document text in order, skipping whitespace (and accepting PTB escapes
-such as ``-LRB-``, curly for straight quotes and NFC-equivalent spellings). A token that is not at
-the expected place is rejected with a reason, together with the chunk it belongs to, and the
-alignment picks up again at the next token found nearby. Without a document text (gold read from
-a file) offsets count the tokens joined by single spaces, sentences by newlines.
+such as ``-LRB-``, curly for straight quotes and NFC-equivalent spellings). Text that holds no
+letter or digit and is covered by no token (an emoji the tokeniser dropped) is skipped with a
+notice. A token that is not at the expected place is rejected with a reason, together with the
+chunk it belongs to, and the alignment picks up again at the next token found nearby. Without a
+document text (gold read from a file) offsets count the tokens joined by single spaces, sentences
+by newlines.
 
 Options: ``scheme`` (auto, BIO, IOB2, IOB1, BIOES, IOBES, BILOU, IO; default auto), ``repair``
 (conlleval, discard; default conlleval). Layer: ``ctx.layer``.
