@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .test_formats_common import DOCS, gold_record, gold_records, micro, read, relation_keys, score_reader, span_keys
+from .test_formats_common import DOCS, gold_record, gold_records, micro, read, relation_keys, score_reader, seed_gold, span_keys
 
 
 def ann_text(record: Mapping[str, Any], *, events: bool = True) -> str:
@@ -195,3 +195,15 @@ def test_unknown_label_is_left_to_the_validator(tmp_path):
     path.write_text(f"T1\tCITY {start} {start + 7}\tColombo\n", encoding="utf-8")
     _, pred, _ = score_reader("brat", path, [gold_record("fmt-marks")])
     assert len(pred.rejected) == 1 and "CITY" in pred.rejected[0].reason
+
+
+def test_seed_article_round_trip(seed_project, tmp_path):
+    doc_id, text, record = seed_gold(seed_project)
+    folder = tmp_path / "seed"
+    folder.mkdir()
+    (folder / f"{doc_id}.ann").write_text(ann_text(record), encoding="utf-8")
+    (folder / f"{doc_id}.txt").write_text(text, encoding="utf-8", newline="")
+    out = read("brat", folder, texts={doc_id: text})
+    assert out.reasons == []
+    assert_same(out.records[doc_id], record)
+    assert len(out.records[doc_id]["relations"]) == len(record["relations"]) > 0

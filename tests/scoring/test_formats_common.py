@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from newsspans.corpus import load_corpus
 from newsspans.draft import locate
 from newsspans.errors import InputError
 from newsspans.model import AnnotationSet
@@ -27,7 +28,7 @@ from newsspans.scoring.api import ScoreConfig, score
 from newsspans.scoring.formats import TextMap, choice, json_items, loose_pattern, utf16_to_codepoints
 from newsspans.scoring.inputs import DocRecord, GoldSet, PredSet, check_predictions
 
-from ..conftest import REPO
+from ..conftest import REPO, SEED_ID
 from .helpers import LABELS
 
 FORMATS = ("conll", "brat", "labelstudio", "spacy", "text")
@@ -155,6 +156,13 @@ def score_reader(fmt: str, path: Path, gold_records_: Sequence[Mapping[str, Any]
     pred = check(list(reader_for(fmt)(path, ctx)), gold)
     report = score(gold, pred, LABELS, ScoreConfig(layers=layers, modes=modes, bootstrap=0, pred_format=fmt))
     return report, pred, notices
+
+
+def seed_gold(root: Path) -> tuple[str, str, dict[str, Any]]:
+    """(doc id, text, gold exchange record) of the seed article in a project made by `tests.conftest.make_project`."""
+    corpus = load_corpus(Project(root))
+    ann = corpus.gold[SEED_ID]
+    return SEED_ID, corpus.documents[SEED_ID].text, ann.to_exchange()
 
 
 def micro(report: Mapping[str, Any], layer: str = "entities", mode: str = "strict") -> dict[str, Any]:

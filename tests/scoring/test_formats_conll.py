@@ -20,7 +20,7 @@ from newsspans.scoring.inputs import DocRecord, GoldSet
 
 from ..conftest import REPO
 from .helpers import LABELS
-from .test_formats_common import DOCS, check, gold_record, micro, read, score_reader, span_keys
+from .test_formats_common import DOCS, check, gold_record, micro, read, score_reader, seed_gold, span_keys
 
 seqeval_metrics = pytest.importorskip("seqeval.metrics")
 
@@ -150,6 +150,20 @@ def test_iob1_is_detected_from_b_between_chunks_of_one_type(tmp_path):
     assert not any("not valid" in n for n in out.notices)
     assert span_keys(out.records["t-adj"]) == [("entities", "GPE", 33, 37, "Kyiv"), ("entities", "PER", 11, 16, "Biden"),
                                                ("entities", "PER", 17, 25, "Zelensky")]
+
+
+def test_seed_article_round_trip(seed_project, tmp_path):
+    doc_id, text, record = seed_gold(seed_project)
+    flat, last_end = [], -1
+    for span in sorted((s for s in record["spans"] if s["layer"] == "entities"), key=lambda s: (s["start"], -s["end"])):
+        if span["start"] >= last_end:  # outermost spans only: token tags cannot nest
+            flat.append(span)
+            last_end = span["end"]
+    assert len(flat) > 10
+    for scheme in ("IOB2", "BIOES"):
+        out = read("conll", write(tmp_path, conll_text({doc_id: flat}, scheme, texts={doc_id: text})), texts={doc_id: text})
+        assert out.reasons == []
+        assert without_ids(out.records[doc_id]["spans"]) == without_ids(flat)
 
 
 def test_scheme_option_overrides_detection(tmp_path):

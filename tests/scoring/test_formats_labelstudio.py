@@ -15,16 +15,16 @@ from newsspans.textnorm import normalise
 
 from ..conftest import REPO
 from .helpers import LABELS
-from .test_formats_common import DOCS, gold_record, gold_records, micro, read, relation_keys, score_reader, span_keys
+from .test_formats_common import DOCS, gold_record, gold_records, micro, read, relation_keys, score_reader, seed_gold, span_keys
 
 
 def utf16(text: str, offset: int) -> int:
     return offset + sum(1 for ch in text[:offset] if ord(ch) > 0xFFFF)
 
 
-def results_for(record: Mapping[str, Any], *, old: bool = False, numbered: bool = False) -> list[dict[str, Any]]:
+def results_for(record: Mapping[str, Any], *, old: bool = False, numbered: bool = False, texts: Mapping[str, str] = DOCS) -> list[dict[str, Any]]:
     """Result items as the Label Studio frontend stores them (UTF-16 offsets when `old`)."""
-    text = DOCS[record["doc_id"]]
+    text = texts[record["doc_id"]]
     out: list[dict[str, Any]] = []
     for s in record["spans"]:
         start, end = (utf16(text, s["start"]), utf16(text, s["end"])) if old else (s["start"], s["end"])
@@ -38,9 +38,9 @@ def results_for(record: Mapping[str, Any], *, old: bool = False, numbered: bool 
     return out
 
 
-def task(record: Mapping[str, Any], n: int = 1, **kwargs: Any) -> dict[str, Any]:
-    return {"id": n, "data": {"doc_id": record["doc_id"], "text": DOCS[record["doc_id"]]},
-            "annotations": [{"id": 100 + n, "was_cancelled": False, "result": results_for(record, **kwargs)}], "predictions": []}
+def task(record: Mapping[str, Any], n: int = 1, *, texts: Mapping[str, str] = DOCS, **kwargs: Any) -> dict[str, Any]:
+    return {"id": n, "data": {"doc_id": record["doc_id"], "text": texts[record["doc_id"]]},
+            "annotations": [{"id": 100 + n, "was_cancelled": False, "result": results_for(record, texts=texts, **kwargs)}], "predictions": []}
 
 
 def write(tmp_path: Path, tasks: list[dict[str, Any]], name: str = "export.json") -> Path:
@@ -251,3 +251,11 @@ def test_bad_regions_are_rejected_one_by_one(tmp_path):
     assert any("beyond the end of the text" in r for r in reasons)
     assert any("region 'zz'" in r for r in reasons)
     assert any("'textarea'" in n for n in out.notices)
+
+
+def test_seed_article_round_trip(seed_project, tmp_path):
+    doc_id, text, record = seed_gold(seed_project)
+    for old in (False, True):
+        out = read("labelstudio", write(tmp_path, [task(record, texts={doc_id: text}, old=old)]), texts={doc_id: text})
+        assert out.reasons == []
+        assert_same(out.records[doc_id], record)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from .test_formats_common import DOCS, gold_record, gold_records, micro, read, score_reader, span_keys
+from .test_formats_common import DOCS, gold_record, gold_records, micro, read, score_reader, seed_gold, span_keys
 
 
-def doc_json(record: Mapping[str, Any], *, id_key: str | None = "doc_id", nested_in: str = "sc") -> dict[str, Any]:
+def doc_json(record: Mapping[str, Any], *, id_key: str | None = "doc_id", nested_in: str = "sc", texts: Mapping[str, str] = DOCS) -> dict[str, Any]:
     """A `Doc.to_json()`-shaped line: flat entities in `ents`, the rest in the span group `nested_in`."""
-    text = DOCS[record["doc_id"]]
+    text = texts[record["doc_id"]]
     ents, rest = [], []
     last_end = -1
     for s in sorted(record["spans"], key=lambda s: (s["start"], -s["end"])):
@@ -146,3 +146,10 @@ def test_malformed_lines(tmp_path):
     out = read("spacy", path)
     assert [n for n, _ in out.reasons] == [1, 2, 3, 4, 5, 6]
     assert out.records == {}
+
+
+def test_seed_article_round_trip(seed_project, tmp_path):
+    doc_id, text, record = seed_gold(seed_project)
+    out = read("spacy", write(tmp_path, [doc_json(record, id_key=None, texts={doc_id: text})]), texts={doc_id: text})
+    assert out.reasons == []
+    assert span_keys(out.records[doc_id]) == span_keys({"spans": [{k: v for k, v in s.items() if k != "id"} for s in record["spans"]]})

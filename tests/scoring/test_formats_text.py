@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from .test_formats_common import DOCS, ENTITY_GOLD, gold_record, gold_records, micro, read, score_reader, span_keys
+from .test_formats_common import DOCS, ENTITY_GOLD, gold_record, gold_records, micro, read, score_reader, seed_gold, span_keys
 
 
 def write(tmp_path: Path, lines: list[Any], name: str = "pred.jsonl") -> Path:
@@ -159,3 +159,22 @@ def test_every_gold_surface_is_a_whole_word_occurrence():
             places = set(occurrences(DOCS[doc_id], surface))
             gold = {s["start"] for s in gold_record(doc_id, events=False)["spans"] if s["text"] == surface and s["label"] == label}
             assert places == gold or any(surface in other[2] and surface != other[2] for other in rows), (doc_id, surface)
+
+
+def test_a_text_found_only_inside_longer_ones_is_read_as_nested(tmp_path):
+    line = {"doc_id": "fmt-quotes", "entities": [{"label": "ORG", "text": "Russia’s army"}, {"label": "ORG", "text": "army"}]}
+    out = read("text", write(tmp_path, [line]), align="all")
+    text = DOCS["fmt-quotes"]
+    assert sorted((s["start"], s["text"]) for s in out.records["fmt-quotes"]["spans"]) == [
+        (text.index("Russia’s army"), "Russia’s army"), (text.index("army"), "army")]
+    assert any("read as nested" in n for n in out.notices)
+
+
+def test_seed_article_gold_strings_align_to_every_gold_span(seed_project, tmp_path):
+    doc_id, text, record = seed_gold(seed_project)
+    gold = [s for s in record["spans"] if s["layer"] == "entities"]
+    line = {"doc_id": doc_id, "entities": [{"label": s["label"], "text": s["text"]} for s in gold]}
+    out = read("text", write(tmp_path, [line]), texts={doc_id: text}, align="all")
+    assert out.reasons == []
+    got = {(s["label"], s["start"], s["end"]) for s in out.records[doc_id]["spans"]}
+    assert {(s["label"], s["start"], s["end"]) for s in gold} <= got  # recall 1: every gold span is found

@@ -12,7 +12,9 @@ Option ``align``:
 - ``none`` (default): string-level spans, scored by the ``string`` mode only;
 - ``all``: each (label, text) becomes a span at every whole-word occurrence of the text in the
   document (`newsspans.draft.occurrences`), except occurrences inside a longer predicted text
-  with the same label (``Kursk`` inside ``Kursk Oblast``);
+  with the same label (``Kursk`` inside ``Kursk Oblast``) when the text also occurs elsewhere;
+  a text that occurs only inside longer ones (``SCALP`` in ``SCALP and Storm Shadow missiles``)
+  is read as nested there, with a notice;
 - ``first``: the first such occurrence only.
 
 A text with no exact whole-word occurrence is looked for again with any curly or straight quote
@@ -176,8 +178,9 @@ def align(text: str, wanted: Sequence[tuple[str, dict[str, Any]]], mode: str) ->
         others = claimed[(span["layer"], span["label"])]
         free = [p for p in places if not any(o[0] <= p[0] and p[1] <= o[1] and o != p for o in others)]
         if not free:
-            notes.append(f"{at}: {short(span['text'])} ({span['label']}) occurs only inside longer {span['label']} predictions; no separate span")
-            continue
+            notes.append(f"{at}: {short(span['text'])} ({span['label']}) occurs only inside longer {span['label']} predictions; "
+                         "read as nested there")
+            free = places
         for k, (start, end) in enumerate(free[:1] if mode == "first" else free):
             if (span["layer"], span["label"], start, end) in made:
                 continue
