@@ -257,7 +257,7 @@ def chunks_of(doc: Document, scheme: str, repair: str, path: Path, ctx: FormatCo
                     if repair == "discard":
                         notice(ctx, f"{where(path, line)}: {what}: the {label} chunk is dropped (repair=discard)")
                         continue
-                    notice(ctx, f"{where(path, line)}: {what}: read as a {label} chunk of lines "
+                    notice(ctx, f"{where(path, line)}: {what}: read as one {label} chunk, lines "
                                 f"{sentence[first].line}-{sentence[last - 1].line} (conlleval rule)")
             out.append(Chunk(base + first, base + last, label))
         base += len(sentence)
