@@ -64,13 +64,19 @@ class Mark:
     def key(self) -> tuple[str, int | None, int | None, str]:
         return (self.layer, self.start, self.end, self.label)
 
-    def status(self, scored: bool) -> str:
-        """The error category, `correct`, `not scored` (layer not scored) or `unmatched` (no error listing to tell)."""
+    def state(self, scored: bool) -> str:
+        """The error category, or `ok` (matched exactly), `unscored` (layer not scored), `textonly` (no
+        offsets: scored in string mode only) or `unmatched` (no error listing to tell); the value of `data-cat`."""
         if self.category:
             return self.category
         if not scored:
-            return "not scored"
-        return "correct" if self.partner is not None else "unmatched"
+            return "unscored"
+        if self.start is None:
+            return "textonly"
+        return "ok" if self.partner is not None else "unmatched"
+
+
+STATE_TEXT = {"ok": "correct", "unscored": "not scored", "textonly": "no offsets (string mode only)"}
 
 
 def doc_map(source: Any) -> Mapping[str, Any]:
@@ -236,22 +242,22 @@ def _heights(frag: _Fragment) -> int:
     return frag.height
 
 
-def _title(m: Mark, scored: bool) -> str:
-    where = f"{m.start}–{m.end}" if m.start is not None else "no offsets"
-    flags = f" ({', '.join(m.flags)})" if m.flags else ""
-    return f"{m.kind} · {m.layer} · {m.label} · {where} · {m.status(scored)}{flags}"
+def _mark_attrs(m: Mark, classes: Sequence[str], first: bool, last: bool, scored: bool) -> str:
+    """Attributes of one fragment; the offsets (`data-r`) and the id go on the first, the error tag on the last.
 
-
-def _mark_attrs(m: Mark, classes: Sequence[str], scored: bool) -> str:
-    attrs = [f'class="{" ".join(classes)}"', f'data-sid="{_e(m.sid)}"', f'data-kind="{m.kind}"', f'data-layer="{_e(m.layer)}"',
-             f'data-label="{_e(m.label)}"', f'data-cat="{_e(m.category or "ok")}"']
+    The tooltip is built by the page's script from these on hover (a `title` on every fragment would
+    double the size of a large report).
+    """
+    attrs = [f'class="{" ".join(classes)}"', f'data-sid="{_e(m.sid)}"', f'data-layer="{_e(m.layer)}"', f'data-label="{_e(m.label)}"',
+             f'data-cat="{_e(m.state(scored))}"']
+    if first:
+        attrs.append(f'data-r="{m.start}-{m.end}"')
     if m.flags:
         attrs.append(f'data-flags="{_e(" ".join(m.flags))}"')
     if m.partner:
         attrs.append(f'data-pair="{_e(m.partner)}"')
-    if m.category:
+    if m.category and last:
         attrs.append(f'data-tag="{_e(ABBREVIATIONS.get(m.category, m.category))} {_e(m.label)}"')
-    attrs.append(f'title="{_e(_title(m, scored))}"')
     return " ".join(attrs)
 
 
@@ -265,7 +271,7 @@ def render_tree(root: _Fragment, doc_index: int, colour: Mapping[tuple[str, str]
             classes = ["m", m.kind[0], colour[(m.layer, m.label)], f"h{min(frag.height, MAX_HEIGHT)}"]
             classes += [name for name, on in (("err", bool(m.category)), ("first", frag.first), ("end", frag.last)) if on]
             ident = f' id="d{doc_index}-{_e(m.sid)}"' if frag.first else ""
-            out.append(f"<mark{ident} {_mark_attrs(m, classes, m.layer in scored)}>")
+            out.append(f"<mark{ident} {_mark_attrs(m, classes, frag.first, frag.last, m.layer in scored)}>")
         for child in frag.children:
             if isinstance(child, str):
                 out.append(_e(child))
@@ -396,14 +402,14 @@ def _per_label(entry: Mapping[str, Any]) -> str:
 
 def _span_cell(span: Mapping[str, Any] | None, text: str | None, colour: Mapping[tuple[str, str], str], layer: str) -> str:
     if span is None:
-        return '<td class="none">–</td>'
+        return '<div role="cell" class="none">–</div>'
     start, end = span.get("start"), span.get("end")
     surface = span.get("text")
     if surface is None and text is not None and isinstance(start, int) and isinstance(end, int):
         surface = text[start:end]
     lab = str(span.get("label"))
-    return (f'<td><span class="lab {colour.get((layer, lab), "")}">{_e(lab)}</span> <span class="off">[{_e(start)}, {_e(end)})</span> '
-            f'<q>{_e(surface)}</q></td>')
+    return (f'<div role="cell"><span class="lab {colour.get((layer, lab), "")}">{_e(lab)}</span> <span class="offsets">[{_e(start)}, {_e(end)})</span> '
+            f"<q>{_e(surface)}</q></div>")
 
 
 def _error_list(errors: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int], gold: GoldSet, colour: Mapping[tuple[str, str], str],
@@ -419,7 +425,7 @@ def _error_list(errors: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int
         opts = "".join(f'<option value="{_e(v)}">{_e(t)}</option>' for v, t in options)
         return f'<label>{name} <select id="f-{name}" data-filter="{name}"><option value="">all</option>{opts}</select></label>'
 
-    out = ['<section id="errors"><h2>Errors</h2>', '<div class="filters">',
+    out = ['<section id="errors"><h2>Errors</h2>', '<div class="errhead"><div class="filters">',
            select("layer", [(lay, f"{lay} ({sum(e['layer'] == lay for e in errors)})") for lay in err_layers]),
            select("label", [(lab, f"{lay}: {lab}") for lay, lab in labels]),
            select("category", [(c, f"{c} ({cat_counts[c]})") for c in (*CATEGORIES, *sorted(set(cat_counts) - set(CATEGORIES)))
@@ -430,8 +436,10 @@ def _error_list(errors: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int
            "</div>"]
     if not errors:
         out.append('<p class="note">No errors.</p>')
-    out.append('<table id="error-table" class="errors"><thead><tr><th>#</th><th>document</th><th>layer</th><th>category</th><th>gold</th>'
-               "<th>predicted</th></tr></thead><tbody>")
+    # rows are grid boxes, not table rows: a table of thousands of rows is laid out again and again while it loads
+    out.append('<div class="eh" role="row"><div role="columnheader">#</div><div role="columnheader">document</div>'
+               '<div role="columnheader">layer</div><div role="columnheader">category</div><div role="columnheader">gold</div>'
+               '<div role="columnheader">predicted</div></div></div><div id="error-table" class="errors" role="table">')
     for row, err in enumerate(errors):
         doc = err["doc_id"]
         d = doc_index.get(doc, -1)
@@ -439,13 +447,14 @@ def _error_list(errors: Sequence[Mapping[str, Any]], doc_index: Mapping[str, int
         g, p = err.get("gold"), err.get("pred")
         flags = " ".join(f'<span class="flag">{_e(f)}</span>' for f in err.get("flags", ()))
         target = " ".join(f"d{d}-{sid}" for sid in links.get(row, ()))
-        out.append(f'<tr class="er" data-doc="{d}" data-layer="{_e(err["layer"])}" data-cat="{_e(err["category"])}"'
+        out.append(f'<div class="er" role="row" data-doc="{d}" data-layer="{_e(err["layer"])}" data-cat="{_e(err["category"])}"'
                    f' data-glabel="{_e(g["label"] if g else "")}" data-plabel="{_e(p["label"] if p else "")}"'
                    f' data-flags="{_e(" ".join(err.get("flags", ())))}" data-target="{_e(target)}">'
-                   f'<td class="num">{row + 1}</td><td><a href="#doc-{d}" class="goto">{_e(doc)}</a></td><td>{_e(err["layer"])}</td>'
-                   f'<td><span class="cat" data-cat="{_e(err["category"])}">{_e(err["category"])}</span> {flags}</td>'
-                   f"{_span_cell(g, text, colour, err['layer'])}{_span_cell(p, text, colour, err['layer'])}</tr>")
-    out.append("</tbody></table></section>")
+                   f'<div role="cell" class="num">{row + 1}</div><div role="cell" class="docid"><a href="#doc-{d}" class="goto">{_e(doc)}</a></div>'
+                   f'<div role="cell">{_e(err["layer"])}</div>'
+                   f'<div role="cell"><span class="cat" data-cat="{_e(err["category"])}">{_e(err["category"])}</span> {flags}</div>'
+                   f"{_span_cell(g, text, colour, err['layer'])}{_span_cell(p, text, colour, err['layer'])}</div>")
+    out.append("</div></section>")
     return "\n".join(out)
 
 
@@ -453,13 +462,14 @@ def _span_table(marks: Sequence[Mark], scored: set[str], colour: Mapping[tuple[s
     rows = []
     for m in sorted(marks, key=lambda m: (m.start if m.start is not None else -1, -(m.end or 0), m.kind, m.layer, m.label)):
         surface = m.text if m.text is not None else (text[m.start:m.end] if text is not None and m.start is not None else None)
-        cat = _e(m.category or "ok")
+        state = m.state(m.layer in scored)
+        cat = _e(state)
         flags = f' data-flags="{_e(" ".join(m.flags))}"' if m.flags else ""
         badges = "".join(f' <span class="flag">{_e(f)}</span>' for f in m.flags)
-        rows.append(f'<tr class="sp" data-kind="{m.kind}" data-layer="{_e(m.layer)}" data-label="{_e(m.label)}" data-cat="{cat}"{flags}>'
+        rows.append(f'<tr class="sp {m.kind[0]}" data-layer="{_e(m.layer)}" data-label="{_e(m.label)}" data-cat="{cat}"{flags}>'
                     f'<td>{m.kind}</td><td>{_e(m.layer)}</td><td><span class="lab {colour[(m.layer, m.label)]}">{_e(m.label)}</span></td>'
                     f'<td class="num">{"" if m.start is None else _e(m.start)}</td><td class="num">{"" if m.end is None else _e(m.end)}</td>'
-                    f'<td><q>{_e(surface)}</q></td><td><span class="cat" data-cat="{cat}">{_e(m.status(m.layer in scored))}</span>{badges}</td></tr>')
+                    f'<td><q>{_e(surface)}</q></td><td><span class="cat" data-cat="{cat}">{_e(STATE_TEXT.get(state, state))}</span>{badges}</td></tr>')
     return (f'<table class="spans"><caption>{_e(caption)}</caption><thead><tr><th>side</th><th>layer</th><th>label</th><th>start</th>'
             f"<th>end</th><th>text</th><th>status</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -509,7 +519,7 @@ def render_html(report: Mapping[str, Any], gold: GoldSet, pred: Any = None, *,
     has_errors = "errors" in report
     layer_names = [lay for lay in report["layers"] if lay != "relations"]
     scored = set(layer_names)
-    layer_order = {lay: i for i, lay in enumerate([*(labels.layer_names if labels else ()), *layer_names])}
+    layer_order = {lay: i for i, lay in enumerate(dict.fromkeys([*(labels.layer_names if labels else ()), *layer_names]))}
 
     doc_ids = list(gold.doc_ids) + sorted({e["doc_id"] for e in errors} - set(gold.doc_ids))
     by_doc: dict[str, list[tuple[int, Mapping[str, Any]]]] = defaultdict(list)
@@ -522,6 +532,8 @@ def render_html(report: Mapping[str, Any], gold: GoldSet, pred: Any = None, *,
     for doc in doc_ids:
         g, p = document_marks(gold_docs.get(doc), pred_anns.get(doc) if pred_anns is not None else None, pred_anns is not None, by_doc.get(doc, []),
                               scored if has_errors or pred_anns is not None else ())
+        if scored:  # only the layers that were scored (all of them when only relations were)
+            g, p = [m for m in g if m.layer in scored], [m for m in p if m.layer in scored]
         marks[doc] = (g, p)
         for m in (*g, *p):
             for row in m.errors:
@@ -608,7 +620,7 @@ h2{font-size:1.2em;margin:.4em 0 .6em}h3{font-size:1.05em;margin:1em 0 .3em}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:0}dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
 code{font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;word-break:break-all}
 table{border-collapse:collapse;margin:.3em 0}th,td{padding:.2em .6em;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
-thead th{background:#f3f5f7;font-weight:600;position:sticky;top:2.3em}
+thead th{background:#f3f5f7;font-weight:600}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .ci{color:var(--muted);font-size:.85em}
 .chip{display:inline-block;border:1px solid var(--line);border-radius:10px;padding:0 .5em;margin:.1em;background:#f7f7f7}
@@ -617,13 +629,16 @@ td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:now
 .cat[data-cat="ok"]{background:#2e7d32}
 .flag{display:inline-block;border:1px solid #999;border-radius:3px;padding:0 .3em;font-size:.8em;color:#555}
 .lab{display:inline-block;border-left:4px solid var(--c);background:var(--t);padding:0 .35em;border-radius:2px;font-size:.85em;font-weight:600}
-.off{color:var(--muted);font-size:.85em;white-space:nowrap}
-q{quotes:"\\201C" "\\201D"}td.none{color:#bbb}
-.filters{display:flex;flex-wrap:wrap;gap:.6em 1.2em;align-items:center;padding:.4em 0 .6em;position:sticky;top:2.3em;background:#fff;z-index:3}
+.offsets{color:var(--muted);font-size:.85em;white-space:nowrap}
+q{quotes:"\\201C" "\\201D"}
+.errhead{position:sticky;top:2.3em;background:#fff;z-index:3;border-bottom:1px solid var(--line)}
+.filters{display:flex;flex-wrap:wrap;gap:.6em 1.2em;align-items:center;padding:.4em 0 .6em}
 .filters .count{margin-left:auto}
-table.errors{width:100%}table.errors tbody tr:hover{background:#f5f9ff;cursor:pointer}
-table.errors thead th{top:5em}
-tr[hidden],details[hidden]{display:none}
+.eh,.er{display:grid;grid-template-columns:3.2em minmax(7em,12em) 6.5em 9.5em minmax(0,1fr) minmax(0,1fr);gap:0 .8em;padding:.25em .3em}
+.eh{font-weight:600;background:#f3f5f7}.eh div:first-child,.er .num{text-align:right}
+.er{border-bottom:1px solid #eee;content-visibility:auto;contain-intrinsic-size:auto 3em}
+.er:hover{background:#f5f9ff;cursor:pointer}.er .docid a{word-break:break-all;font-size:.9em}.er .none{color:#bbb}
+.er[hidden],tr[hidden],details[hidden]{display:none}
 details.doc{border-top:1px solid var(--line);padding:.3em 0}
 details.doc>summary{cursor:pointer;padding:.2em 0}
 .docid{font-weight:600;font-family:ui-monospace,Menlo,Consolas,monospace}.docf1{color:var(--muted);font-size:.85em;margin-left:.6em}
@@ -639,8 +654,8 @@ mark.h5{padding-bottom:13px}mark.h6{padding-bottom:16px}
 mark.err.end::after{content:attr(data-tag);font:600 9px/1 system-ui,sans-serif;vertical-align:super;color:#fff;background:var(--k);
       border-radius:3px;padding:1px 3px;margin-left:2px;white-space:nowrap}
 mark.p.err.end::after{background:#fff;color:var(--k);border:1px solid var(--k)}
-mark.m.off{background:transparent;border-bottom-color:transparent;outline:none;padding-bottom:0}
-mark.m.off::after{content:none}
+mark.m.mute{background:transparent;border-bottom-color:transparent;outline:none;padding-bottom:0}
+mark.m.mute::after{content:none}
 mark.m.hl{box-shadow:0 0 0 2px #111;background:#fff59d}
 .c-demo{--c:#546e7a;--t:rgba(84,110,122,.16)}
 #legend div{margin:.2em 0}
@@ -648,14 +663,14 @@ ul.rejected{font-size:.9em}
 table.spans{font-size:.92em}table.spans caption{text-align:left;color:var(--muted)}
 """
 
-JS = """
+JS = r"""
 (function () {
   "use strict";
   var names = ["layer", "label", "category", "flag"];
   var selects = {};
   names.forEach(function (n) { selects[n] = document.getElementById("f-" + n); });
   var docsBox = document.getElementById("f-docs");
-  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.er"));
+  var rows = Array.prototype.slice.call(document.querySelectorAll(".er"));
   var marks = Array.prototype.slice.call(document.querySelectorAll("mark.m[data-sid], tr.sp"));
   var docs = Array.prototype.slice.call(document.querySelectorAll("details.doc"));
   function value(n) { return selects[n] ? selects[n].value : ""; }
@@ -675,7 +690,7 @@ JS = """
       var d = m.dataset;
       var on = (!f.layer || d.layer === f.layer) && (!f.label || d.label === f.label) &&
                (!f.category || d.cat === f.category) && (!f.flag || hasFlag(m, f.flag));
-      if (m.tagName === "TR") { m.hidden = !on; } else { m.classList.toggle("off", !on); }
+      if (m.tagName === "TR") { m.hidden = !on; } else { m.classList.toggle("mute", !on); }
     });
     docs.forEach(function (det) {
       var n = perDoc[det.dataset.doc] || 0;
@@ -724,7 +739,7 @@ JS = """
   if (docsBox) { docsBox.addEventListener("change", function () { apply(true); }); }
   window.addEventListener("hashchange", function () { if (fromHash()) { apply(false); } });
   document.addEventListener("click", function (ev) {
-    var tr = ev.target.closest ? ev.target.closest("tr.er") : null;
+    var tr = ev.target.closest ? ev.target.closest(".er") : null;
     if (!tr) { return; }
     ev.preventDefault();
     var targets = (tr.dataset.target || "").split(" ").filter(Boolean);
@@ -736,12 +751,30 @@ JS = """
     reveal(targets[0]);
     targets.forEach(function (t) { flash(doc, t.slice(t.indexOf("-") + 1)); });
   });
+  var STATE = {ok: "correct", unscored: "not scored"};
+  function describe(m, text) {
+    var first = m.hasAttribute("data-r") ? m : document.getElementById("d" + text.dataset.doc + "-" + m.dataset.sid);
+    var r = first ? first.dataset.r.replace("-", "\u2013") : "";
+    var d = m.dataset;
+    return [m.classList.contains("g") ? "gold" : "predicted", d.layer, d.label, r, STATE[d.cat] || d.cat].join(" \u00b7 ") +
+      (d.flags ? " (" + d.flags + ")" : "");
+  }
+  var lit = [];
   document.addEventListener("mouseover", function (ev) {
-    var m = ev.target.closest ? ev.target.closest("mark.m") : null;
-    document.querySelectorAll("mark.pair").forEach(function (x) { x.classList.remove("pair", "hl"); });
-    if (!m || !m.dataset.pair) { return; }
+    var m = ev.target.closest ? ev.target.closest("mark.m[data-sid]") : null;
+    lit.forEach(function (x) { x.classList.remove("hl"); });
+    lit = [];
+    if (!m) { return; }
     var text = m.closest(".text");
-    text.querySelectorAll('mark[data-sid="' + m.dataset.pair + '"]').forEach(function (x) { x.classList.add("pair", "hl"); });
+    if (!m.title) {
+      var lines = [], x = m;
+      for (; x && x !== text; x = x.parentElement) { if (x.matches("mark.m[data-sid]")) { lines.push(describe(x, text)); } }
+      m.title = lines.join("\n");
+    }
+    if (m.dataset.pair) {
+      lit = Array.prototype.slice.call(text.querySelectorAll('mark[data-sid="' + m.dataset.pair + '"]'));
+      lit.forEach(function (x) { x.classList.add("hl"); });
+    }
   });
   fromHash();
   apply(false);
