@@ -16,6 +16,8 @@ COMMANDS = {
     "agreement": "Inter-annotator agreement; rewrites annotations/AGREEMENT.md.",
     "split": "Draw, freeze or re-freeze train/dev/test (corpus/splits.json).",
     "adjudicate": "Merge annotators' files into gold, listing and logging every decision.",
+    "studio": "Label Studio: labeling config, push tasks, pull annotations, serve (needs the studio extra).",
+    "hub": "Build, rehydrate and publish the Hugging Face Hub release (needs the hub extra).",
 }
 
 

@@ -136,7 +136,7 @@ def make_project(root: Path, *, splits: bool = True, unannotated: bool = True) -
         add_original(root, doc_id, spec)
     ids = {"train": [SEED_ID, "tiny-orig-1"], "dev": ["tiny-orig-2"], "test": ["tiny-orig-3"]}
     if unannotated:
-        bare = next(p for p in sorted((REPO / "corpus").glob("nsp-*.json")) if not (REPO / "annotations/gold" / p.name).exists())
+        bare = sorted((REPO / "corpus").glob("nsp-*.json"))[0]  # a real original; its gold is not copied
         shutil.copy(bare, root / "corpus")
         ids["train"].append(bare.stem)
     if splits:

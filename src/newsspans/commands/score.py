@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if args.html is not None:
         from ..scoring.html import render_html
 
-        atomic_write_text(args.html, render_html(report, gold))
+        atomic_write_text(args.html, render_html(report, gold, pred, labels=labels))
     if str(args.json) != "-":
         print(render_markdown(report) if args.markdown else render_text(report))
     return 1 if rejected else 0
