@@ -104,6 +104,14 @@ def text_lines(data: bytes) -> Lines:
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:  # the common case: decode once
+        for number, line in enumerate(text.split("\n"), start=1):
+            yield number, line.removesuffix("\r")
+        return
     for number, raw in enumerate(data.split(b"\n"), start=1):
         try:
             yield number, raw.decode("utf-8").removesuffix("\r")
@@ -137,6 +145,7 @@ def json_items(path: Path) -> Iterator[tuple[int, Any]]:
         yield data.count(b"\n", 0, exc.start) + 1, f"file is not valid UTF-8 (byte {exc.start})"
         return
     decoder = json.JSONDecoder()
+    lines = _LineCounter(text)
     pos = _skip_space(text, 0)
     if pos == len(text):
         return
@@ -149,7 +158,7 @@ def json_items(path: Path) -> Iterator[tuple[int, Any]]:
         if _skip_space(text, end) != len(text):
             yield from json_lines(path)
             return
-        yield _line_of(text, pos), value
+        yield lines.at(pos), value
         return
     pos = _skip_space(text, pos + 1)
     if pos < len(text) and text[pos] == "]":
@@ -158,27 +167,39 @@ def json_items(path: Path) -> Iterator[tuple[int, Any]]:
         try:
             value, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield _line_of(text, exc.pos), f"invalid JSON: {exc.msg} (column {exc.colno}); the rest of the file is not read"
+            yield lines.at(exc.pos), f"invalid JSON: {exc.msg} (column {exc.colno}); the rest of the file is not read"
             return
-        yield _line_of(text, pos), value
+        yield lines.at(pos), value
         pos = _skip_space(text, end)
         if pos < len(text) and text[pos] == ",":
             pos = _skip_space(text, pos + 1)
             continue
         if pos < len(text) and text[pos] == "]" and _skip_space(text, pos + 1) == len(text):
             return
-        yield _line_of(text, pos), "invalid JSON: expected ',' or the closing ']' of the list; the rest of the file is not read"
+        yield lines.at(pos), "invalid JSON: expected ',' or the closing ']' of the list; the rest of the file is not read"
         return
+
+
+class _LineCounter:
+    """Line numbers of increasing offsets into one text, counted incrementally (linear over the file)."""
+
+    __slots__ = ("line", "pos", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text, self.pos, self.line = text, 0, 1
+
+    def at(self, pos: int) -> int:
+        if pos < self.pos:
+            return self.text.count("\n", 0, pos) + 1
+        self.line += self.text.count("\n", self.pos, pos)
+        self.pos = pos
+        return self.line
 
 
 def _skip_space(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\r\n":
         pos += 1
     return pos
-
-
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
 
 
 # ------------------------------------------------------------------ documents and texts
@@ -256,7 +277,7 @@ def short(text: str, limit: int = 40) -> str:
 # ------------------------------------------------------------------ UTF-16 offsets
 def utf16_to_codepoints(text: str) -> list[int] | None:
     """For each UTF-16 offset the code-point offset (-1 inside a surrogate pair); None when both counts agree."""
-    if all(ord(ch) <= 0xFFFF for ch in text):
+    if not text or max(text) <= "\uffff":
         return None
     out: list[int] = []
     for i, ch in enumerate(text):

@@ -188,7 +188,19 @@ def _span(ident: str, label: str, pieces: list[tuple[int, int]], recorded: str |
 
 
 def read_brat(path: Path, ctx: FormatContext) -> Records:
-    """Exchange records from brat `.ann` files (see the module docstring)."""
+    """Exchange records from brat `.ann` files (see the module docstring).
+
+    Args:
+        path: a folder of `<doc_id>.ann` files or one `.ann` file.
+        ctx: document texts (doc id -> stored text), the default layer, and options (labels, notices).
+
+    Returns:
+        An iterator of ``(line, record)`` with exchange-format records, or ``(line, reason)`` for input
+        that is not scored.
+
+    Raises:
+        InputError: the path cannot be read, or an option has a value that is not allowed.
+    """
     if not path.is_dir():
         read_bytes(path)  # raises InputError for a missing or unreadable file
     files = ann_files(path)

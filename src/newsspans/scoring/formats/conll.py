@@ -103,6 +103,19 @@ def split_columns(line: str) -> list[str]:
     return line.split()
 
 
+def token_and_tag(line: str) -> tuple[str, str] | None:
+    """The first and the last column of a token line, or None when it has fewer than two non-empty ones."""
+    if "\t" in line:
+        head, _, rest = line.partition("\t")
+        token, tag = head.strip(), rest.rpartition("\t")[2].strip()
+    else:
+        parts = line.split()
+        if len(parts) < 2:
+            return None
+        token, tag = parts[0], parts[-1]
+    return (token, tag) if token and tag else None
+
+
 def parse(path: Path, reasons: list[tuple[int, str]]) -> list[Document]:
     """The documents of a CoNLL file; problems with single lines go to `reasons`."""
     docs: list[Document] = []
@@ -130,15 +143,15 @@ def parse(path: Path, reasons: list[tuple[int, str]]) -> list[Document]:
         if line is None:
             reasons.append((number, "line is not valid UTF-8; skipped"))
             continue
-        if not line.strip():
+        if not line or line.isspace():
             end_sentence()
             continue
-        cols = split_columns(line)
-        if cols[0] == DOCSTART:
+        if line.lstrip().startswith(DOCSTART) and split_columns(line)[0] == DOCSTART:
             end_document()
             headers += 1
-            doc_id, doc_line, started = next((c for c in cols[1:] if is_valid_doc_id(c)), None), number, True
+            doc_id, doc_line, started = next((c for c in split_columns(line)[1:] if is_valid_doc_id(c)), None), number, True
             continue
+        pair = token_and_tag(line)
         if line.startswith("#"):
             m = ID_COMMENT.match(line)
             if m:
@@ -149,20 +162,20 @@ def parse(path: Path, reasons: list[tuple[int, str]]) -> list[Document]:
                 end_document()
                 doc_id, doc_line, started = m.group(1), number, True
                 continue
-            if KEY_COMMENT.match(line) or len(cols) < 2:
+            if KEY_COMMENT.match(line) or pair is None:
                 continue
-        if len(cols) < 2 or not cols[0] or not cols[-1]:
+        if pair is None:
             reasons.append((number, f"expected a token and a tag separated by a tab or spaces, got {short(line)}; skipped"))
             continue
         if not started:
             doc_line, started = number, True
-        tag = cols[-1]
+        token, tag = pair
         read = read_tag(tag)
         if read is None:
-            reasons.append((number, f"tag {tag!r} of token {short(cols[0])} is not O or B-/I-/E-/S-/L-/U- followed by a label; "
+            reasons.append((number, f"tag {tag!r} of token {short(token)} is not O or B-/I-/E-/S-/L-/U- followed by a label; "
                                     "the token counts as O"))
             read = (None, None)
-        sentence.append(Token(number, cols[0], tag, *read))
+        sentence.append(Token(number, token, tag, *read))
     end_document()
     if headers == 0 and len(docs) == 1 and docs[0].doc_id is None and is_valid_doc_id(path.stem):
         docs[0] = Document(path.stem, docs[0].line, docs[0].sentences)
@@ -275,6 +288,8 @@ def _candidates(token: str) -> list[str]:
 
 def match_at(text: str, pos: int, token: str) -> int | None:
     """End offset when `token` (or an accepted spelling of it) starts at `pos`."""
+    if text.startswith(token, pos):
+        return pos + len(token)
     candidates = _candidates(token)
     for cand in candidates:
         if text.startswith(cand, pos):
@@ -391,7 +406,19 @@ def records(doc: Document, chunks: Sequence[Chunk], text: str, offsets: Sequence
 
 
 def read_conll(path: Path, ctx: FormatContext) -> Records:
-    """Exchange records from a CoNLL file (see the module docstring for the format and options)."""
+    """Exchange records from a CoNLL file (see the module docstring for the format and options).
+
+    Args:
+        path: the CoNLL file.
+        ctx: document texts (doc id -> stored text), the default layer, and options (scheme, repair, notices).
+
+    Returns:
+        An iterator of ``(line, record)`` with exchange-format records, or ``(line, reason)`` for input
+        that is not scored.
+
+    Raises:
+        InputError: the path cannot be read, or an option has a value that is not allowed.
+    """
     scheme_option = choice(ctx, "scheme", SCHEMES, "auto")
     repair = choice(ctx, "repair", REPAIRS, "conlleval")
     reasons: list[tuple[int, str]] = []

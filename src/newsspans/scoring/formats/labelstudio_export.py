@@ -131,13 +131,14 @@ def read_task(number: int, task: Any, ctx: FormatContext, which: tuple[str, str]
         yield number, f"{doc_id}: the annotation's result is not a list; task not read"
         return
     utf16 = utf16_to_codepoints(raw) if raw is not None else None
+    layer_names = set(layers.values())
     spans: list[dict[str, Any]] = []
     by_region: dict[str, list[dict[str, Any]]] = {}
     n_utf16 = 0
     refused: set[str] = set()  # regions rejected with a reason: their choices are not reported again
     later: list[Mapping[str, Any]] = []
     for i, item in enumerate(results):
-        if not isinstance(item, Mapping):
+        if not isinstance(item, dict):  # parsed JSON: objects are dicts
             yield number, f"{doc_id}: result[{i}] is not an object"
             continue
         if item.get("type") != "labels":
@@ -145,7 +146,7 @@ def read_task(number: int, task: Any, ctx: FormatContext, which: tuple[str, str]
             continue
         rid = item.get("id") if isinstance(item.get("id"), str) and item.get("id") else f"r{i + 1}"
         value = item.get("value")
-        labels = value.get("labels") if isinstance(value, Mapping) else None
+        labels = value.get("labels") if isinstance(value, dict) else None
         if not isinstance(labels, list) or not labels or not all(isinstance(x, str) and x for x in labels):
             refused.add(rid)
             yield number, f"{doc_id}: region {rid}: value.labels must be a non-empty list of labels"
@@ -171,7 +172,7 @@ def read_task(number: int, task: Any, ctx: FormatContext, which: tuple[str, str]
         region: list[dict[str, Any]] = []
         for k, label in enumerate(labels):
             span: dict[str, Any] = {"id": rid if k == 0 else f"{rid}#{k + 1}", "label": label, "start": start, "end": end}
-            layer = layers.get(label) or (item.get("from_name") if item.get("from_name") in set(layers.values()) else ctx.layer)
+            layer = layers.get(label) or (item.get("from_name") if item.get("from_name") in layer_names else ctx.layer)
             span["layer"] = layer
             if text is not None:
                 span["text"] = text[start:end]
@@ -219,7 +220,19 @@ def read_task(number: int, task: Any, ctx: FormatContext, which: tuple[str, str]
 
 
 def read_labelstudio(path: Path, ctx: FormatContext) -> Records:
-    """Exchange records from a Label Studio JSON export (see the module docstring)."""
+    """Exchange records from a Label Studio JSON export (see the module docstring).
+
+    Args:
+        path: the JSON export (a list of tasks).
+        ctx: document texts (doc id -> stored text), the default layer, and options (annotation, source, labels, notices).
+
+    Returns:
+        An iterator of ``(line, record)`` with exchange-format records, or ``(line, reason)`` for input
+        that is not scored.
+
+    Raises:
+        InputError: the path cannot be read, or an option has a value that is not allowed.
+    """
     which = (choice(ctx, "annotation", ANNOTATION, "first"), choice(ctx, "source", SOURCES, "annotations"))
     labels = scheme(ctx)
     layers = layers_of_labels(ctx, labels)

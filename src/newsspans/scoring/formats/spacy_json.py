@@ -129,7 +129,19 @@ def _span(ent: Any, source: str | None, mapping: TextMap | None, stored: str | N
 
 
 def read_spacy(path: Path, ctx: FormatContext) -> Records:
-    """Exchange records from spaCy-style JSONL (see the module docstring)."""
+    """Exchange records from spaCy-style JSONL (see the module docstring).
+
+    Args:
+        path: the JSONL file.
+        ctx: document texts (doc id -> stored text), the default layer, and options (span_key, labels, notices).
+
+    Returns:
+        An iterator of ``(line, record)`` with exchange-format records, or ``(line, reason)`` for input
+        that is not scored.
+
+    Raises:
+        InputError: the path cannot be read, or an option has a value that is not allowed.
+    """
     key = ctx.options.get("span_key", "sc")
     span_key = None if key in (None, "none", "") else str(key)
     hashes = doc_ids_by_hash(ctx.texts)

@@ -193,7 +193,19 @@ def align(text: str, wanted: Sequence[tuple[str, dict[str, Any]]], mode: str) ->
 
 
 def read_text(path: Path, ctx: FormatContext) -> Records:
-    """Exchange records from text-only predictions (see the module docstring)."""
+    """Exchange records from text-only predictions (see the module docstring).
+
+    Args:
+        path: the JSONL file.
+        ctx: document texts (doc id -> stored text), the default layer, and options (align, labels, notices).
+
+    Returns:
+        An iterator of ``(line, record)`` with exchange-format records, or ``(line, reason)`` for input
+        that is not scored.
+
+    Raises:
+        InputError: the path cannot be read, or an option has a value that is not allowed.
+    """
     mode = choice(ctx, "align", ALIGN, "none")
     layers = layers_of_labels(ctx)
     lines = list(json_lines(path))
