@@ -121,3 +121,24 @@ def test_prediction_file_errors_are_located(tmp_path: Path) -> None:
     path.write_text('{"doc_id": "a", "spans": [{"label": "GPE"}]}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"p.jsonl:1: .*layer"):
         file_predictions(path)
+
+
+@pytest.mark.studio
+def test_config_changes_that_drop_labels_need_replace_config(studio: Studio, title: str, tricky_project: Project) -> None:
+    push(studio, load_corpus(tricky_project), title, ["emoji"])
+    data = json.loads(tricky_project.labels_path.read_text(encoding="utf-8"))
+    entities = next(layer for layer in data["layers"] if layer["name"] == "entities")
+    entities["labels"].append({"name": "MILUNIT", "definition": "A unit.", "colour": "#101010", "hotkey": "shift+u",
+                               "attributes": {"mention": {"ref": "mention"}}})
+    tricky_project.labels_path.write_text(json.dumps(data), encoding="utf-8")
+    added = push(studio, load_corpus(tricky_project), title, ["emoji"])
+    assert added.config_updated and added.unchanged == ("emoji",)
+
+    entities["labels"] = [lab for lab in entities["labels"] if lab["name"] != "WEA"]
+    data["attributes"]["context"]["values"].remove("generic")
+    tricky_project.labels_path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(StudioError, match=r"has entities/WEA, context=generic, which labels.json no longer has"):
+        push(studio, load_corpus(tricky_project), title, ["emoji"])
+    replaced = push(studio, load_corpus(tricky_project), title, ["emoji"], replace_config=True)
+    assert replaced.config_updated
+    assert 'value="WEA"' not in studio.label_config(replaced.project_id)

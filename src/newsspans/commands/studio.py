@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     pre = s.add_argument_group("pre-annotations")
     pre.add_argument("--predictions", metavar="gold|FILE.jsonl", help="'gold', or an exchange-format prediction file")
     pre.add_argument("--model", help="model_version shown in Label Studio (default: 'gold' or the file's stem)")
+    s.add_argument("--replace-config", action="store_true", help="install the config from labels.json even if it drops labels the project has")
     g = sub.add_parser("pull", help="write annotations to annotations/by-annotator/<annotator>/<doc_id>.json")
     add_root(g)
     g.add_argument("--project", default=DEFAULT_PROJECT, help="project title (default: %(default)s)")
@@ -100,7 +101,7 @@ def push(args: argparse.Namespace) -> int:
         preds = lib.gold_predictions(corpus) if args.model is None else lib.Predictions(args.model, dict(corpus.gold))
     elif args.predictions:
         preds = lib.file_predictions(Path(args.predictions), args.model)
-    r = lib.push(_studio(), corpus, args.project, doc_ids, preds)
+    r = lib.push(_studio(), corpus, args.project, doc_ids, preds, replace_config=args.replace_config)
     for line in r.skipped:
         print(f"pre-annotation skipped: {line}", file=sys.stderr)
     for line in r.refused:

@@ -163,9 +163,12 @@ class Studio:
         """Every task of a project with its data, prediction model versions and annotation count."""
         out = []
         with self.errors(f"listing the tasks of project {project_id}"):
-            for task in self.sdk.tasks.list(project=project_id, fields="all", page_size=PAGE_SIZE):
+            pages = self.sdk.tasks.list(project=project_id, fields="all", include="id,data,predictions_model_versions,total_annotations",
+                                        page_size=PAGE_SIZE)
+            for task in pages:
                 t = _plain(task)
-                versions = frozenset(str(p.get("model_version") or "") for p in t.get("predictions") or () if isinstance(p, Mapping))
+                # the server joins the versions with commas (so push refuses model versions that contain one)
+                versions = frozenset(v.strip() for v in str(t.get("predictions_model_versions") or "").split(",") if v.strip())
                 out.append(TaskInfo(int(t["id"]), t.get("data") or {}, versions, int(t.get("total_annotations") or 0)))
         return out
 

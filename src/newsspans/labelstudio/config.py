@@ -166,6 +166,18 @@ def config_differences(expected: ControlMap, actual: ControlMap) -> list[str]:
     return list(_differences(expected, actual))
 
 
+def config_removals(expected: ControlMap, actual: ControlMap) -> list[str]:
+    """What a project's config has that the scheme's lacks (labels, attribute values, roles): what replacing it would drop."""
+    exp_layers = dict(expected.layers)
+    out = [f"{layer}/{label}" for layer, labels in actual.layers for label in labels if label not in exp_layers.get(layer, ())]
+    exp_attrs = {a.name: a for a in expected.attributes}
+    for act in actual.attributes:
+        kept = exp_attrs[act.name].values if act.name in exp_attrs else ()
+        out += [f"{act.name}={value}" for value in act.values if value not in kept]
+    out += [f"role {role}" for role in actual.roles if role not in expected.roles]
+    return out
+
+
 def _differences(expected: ControlMap, actual: ControlMap) -> Iterator[str]:
     if actual.text != expected.text:
         yield f"text control is {actual.text!r}, expected {expected.text!r}"

@@ -59,7 +59,8 @@ class Reader:
 
     @classmethod
     def of(cls, text: str) -> Reader:
-        return cls(text, tuple(utf16_index(text)) if any(ord(ch) > 0xFFFF for ch in text) else None)
+        wide = len(text.encode("utf-16-le")) != 2 * len(text)  # some character outside the BMP
+        return cls(text, tuple(utf16_index(text)) if wide else None)
 
     def candidates(self, start: int, end: int) -> dict[str, tuple[int, int]]:
         """Code-point offsets under each reading that lands inside the text."""

@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..jsonio import iter_jsonl
 from ..model import AnnotationSet, Document
 from .client import Studio
-from .config import build_config, control_map
+from .config import build_config, config_removals, control_map, read_config
 from .errors import StudioError
 from .results import to_results
 
@@ -26,11 +26,19 @@ GOLD = "gold"
 
 @dataclass(frozen=True, slots=True)
 class Predictions:
-    """Pre-annotations for some documents, under one model version."""
+    """Pre-annotations for some documents, under one model version.
+
+    Raises:
+        InputError: an empty model version, or one with a comma (Label Studio lists versions comma-joined).
+    """
 
     model_version: str
     by_doc: Mapping[str, AnnotationSet]
     span_scores: Mapping[str, Mapping[str, float]] = field(default_factory=dict)  # doc id -> span id -> score
+
+    def __post_init__(self) -> None:
+        if not self.model_version.strip() or "," in self.model_version or len(self.model_version) > 200:
+            raise InputError(f"model version {self.model_version!r} must be 1-200 characters without commas", field="--model")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,21 +114,29 @@ def task_data(doc: Document) -> dict[str, Any]:
     return {"text": doc.text, "doc_id": doc.id, "text_sha256": doc.sha256}
 
 
-def ensure_project(studio: Studio, title: str, label_config: str) -> tuple[int, bool, bool]:
+def ensure_project(studio: Studio, title: str, label_config: str, *, replace_config: bool = False) -> tuple[int, bool, bool]:
     """The id of the project titled `title`, created or with its config brought up to date.
+
+    A config that only adds labels, attribute values or roles (or changes colours, hotkeys,
+    hints) replaces the project's; one that would drop some is refused unless `replace_config`,
+    since annotations that use them could then no longer be pulled.
 
     Returns:
         (project id, created, config updated).
 
     Raises:
-        StudioError: the server refuses the config (for example because annotations use a label
-            that the new config drops).
+        StudioError: the new config drops labels, values or roles (named), or the server refuses it.
     """
     project_id = studio.find_project(title)
     if project_id is None:
         return studio.create_project(title, label_config, "newsspans annotation project (config generated from schema/labels.json)"), True, False
-    if studio.label_config(project_id).strip() == label_config.strip():
+    current = studio.label_config(project_id)
+    if current.strip() == label_config.strip():
         return project_id, False, False
+    dropped = config_removals(read_config(label_config), read_config(current))
+    if dropped and not replace_config:
+        raise StudioError(f"project {title!r} has {', '.join(dropped)}, which labels.json no longer has; annotations using them could not be "
+                          "pulled any more. Pull first, then push with --replace-config to replace the project's config")
     try:
         studio.set_label_config(project_id, label_config)
     except StudioError as exc:
@@ -128,15 +144,17 @@ def ensure_project(studio: Studio, title: str, label_config: str) -> tuple[int, 
     return project_id, False, True
 
 
-def push(studio: Studio, corpus: Corpus, title: str, doc_ids: Sequence[str], predictions: Predictions | None = None) -> PushReport:
+def push(studio: Studio, corpus: Corpus, title: str, doc_ids: Sequence[str], predictions: Predictions | None = None, *,
+         replace_config: bool = False) -> PushReport:
     """Create or update project `title` and make sure each document has exactly one task.
 
     New tasks carry their pre-annotations; existing tasks get one only if they have none from
     the same model version yet. An existing task whose text differs from the corpus is updated
     when it has no annotations, and refused otherwise (annotated text is immutable).
+    `replace_config` allows a labeling config that drops labels the project has (see ensure_project).
     """
     cmap = control_map(corpus.labels)
-    project_id, created, config_updated = ensure_project(studio, title, build_config(corpus.labels))
+    project_id, created, config_updated = ensure_project(studio, title, build_config(corpus.labels), replace_config=replace_config)
     existing: dict[str, list[Any]] = {}
     for task in ([] if created else studio.tasks(project_id)):
         if task.doc_id:

@@ -61,7 +61,9 @@ def require_executable() -> str:
 
 
 def port_free(port: int, host: str = HOST) -> bool:
+    """True when a server could listen on `port` (connections in TIME_WAIT do not count, as for Label Studio itself)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:
