@@ -1,4 +1,7 @@
-"""`python scripts/stats.py`: the same as `newsspans stats` (works without installing the package)."""
+"""`python scripts/stats.py`: the same as `newsspans stats` (works without installing the package).
+
+`--page` regenerates docs/STATS.md and docs/stats/*.png; `--check` exits 1 when the page is stale.
+"""
 
 import sys
 from pathlib import Path

@@ -265,24 +265,35 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_plots(corpus: Corpus, folder: Path) -> list[Path]:
-    """Write every plot of the page into `folder`; returns the paths in page order."""
-    out = []
-    for plot in plots_for(corpus):
-        path = Path(folder) / plot.name
-        _write_bytes(path, render_plot(plot, corpus))
-        out.append(path)
-    return out
+    """Write every plot of the page into `folder`; returns the paths in page order.
+
+    Raises:
+        NewsspansError: when matplotlib is missing; nothing is written then.
+    """
+    rendered = [(Path(folder) / plot.name, render_plot(plot, corpus)) for plot in plots_for(corpus)]
+    for path, data in rendered:
+        _write_bytes(path, data)
+    return [path for path, _ in rendered]
 
 
 def write_page(corpus: Corpus, *, plots: bool = True) -> list[Path]:
     """Regenerate docs/STATS.md (and, with `plots`, docs/stats/*.png) in the corpus's project.
 
+    Everything is rendered before anything is written, so a missing matplotlib leaves the old page.
+
     Returns:
         The written paths, page first.
+
+    Raises:
+        NewsspansError: when `plots` is set and matplotlib is missing.
     """
     root = corpus.project.root
-    _write_bytes(root / PAGE_PATH, render_page(corpus).encode("utf-8"))
-    return [root / PAGE_PATH, *(write_plots(corpus, root / PLOT_DIR) if plots else [])]
+    page = render_page(corpus).encode("utf-8")
+    rendered = [(root / PLOT_DIR / plot.name, render_plot(plot, corpus)) for plot in plots_for(corpus)] if plots else []
+    _write_bytes(root / PAGE_PATH, page)
+    for path, data in rendered:
+        _write_bytes(path, data)
+    return [root / PAGE_PATH, *(path for path, _ in rendered)]
 
 
 def check_page(corpus: Corpus) -> list[str]:
