@@ -17,7 +17,8 @@ from ..jsonio import atomic_write_text
 from ..labels import LabelSet
 from ..project import Project
 from ..scoring.api import ScoreConfig, check_config, default_layers, load_gold, load_predictions, score
-from ..scoring.engine import ALL_MODES
+from ..scoring.adapters import parse_options
+from ..scoring.engine import ALL_MODES, RELATIONS
 from ..scoring.report import render_markdown, render_text
 from . import add_root, guarded
 
@@ -31,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     io.add_argument("--split", default=None, help="split of the bundled corpus: train, dev, test or all (default: test if splits exist)")
     io.add_argument("--pred-format", default="jsonl", help="jsonl, conll, brat, labelstudio, spacy, text (default: %(default)s)")
     io.add_argument("--gold-format", default="jsonl", help="format of --gold (default: %(default)s)")
+    io.add_argument("--format-option", action="append", default=[], metavar="KEY=VALUE",
+                    help="reader option, e.g. scheme=BIOES or align=all (repeatable; see docs/formats.md)")
     io.add_argument("--compare", type=Path, default=None, metavar="OTHER_PRED", help="second system: paired bootstrap and randomisation tests")
     io.add_argument("--skip-invalid", action="store_true", help="score the valid input, record every rejected line (exit 1)")
     what = p.add_argument_group("what to score")
@@ -64,9 +67,15 @@ def run(args: argparse.Namespace) -> int:
     config = ScoreConfig(layers=tuple(args.layer or default_layers(labels)), modes=tuple(args.mode or ALL_MODES), bootstrap=args.bootstrap,
                          seed=args.seed, pred_format=args.pred_format, keep_errors=bool(args.errors or args.html))
     check_config(config, labels)
-    gold, _ = load_gold(project, args.gold, None if args.split == "all" else args.split, labels, args.gold_format)
-    pred = load_predictions(args.pred, gold, labels, project, args.pred_format)
-    other = load_predictions(args.compare, gold, labels, project, args.pred_format) if args.compare else None
+    notices: list[str] = []
+    options = {**parse_options(args.format_option), "notices": notices}
+    span_layers = [name for name in config.layers if name != RELATIONS]
+    layer = span_layers[0] if len(span_layers) == 1 else "entities"  # where token and string formats put their spans
+    gold, _ = load_gold(project, args.gold, None if args.split == "all" else args.split, labels, args.gold_format, options, layer)
+    pred = load_predictions(args.pred, gold, labels, project, args.pred_format, layer, options)
+    other = load_predictions(args.compare, gold, labels, project, args.pred_format, layer, options) if args.compare else None
+    for message in notices:
+        print(f"notice: {message}", file=sys.stderr)
     rejected = [*pred.rejected, *(other.rejected if other else ())]
     if rejected and not args.skip_invalid:
         for r in rejected:

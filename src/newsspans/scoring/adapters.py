@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,21 @@ READERS: dict[str, Reader] = {"jsonl": read_jsonl}
 
 def register(name: str, reader: Reader) -> None:
     READERS[name] = reader
+
+
+def parse_options(pairs: Sequence[str]) -> dict[str, str]:
+    """`KEY=VALUE` strings (from `--format-option`) as a dict.
+
+    Raises:
+        InputError: a string without '=' or without a key.
+    """
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise InputError(f"expected KEY=VALUE, got {pair!r}", field="--format-option")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def reader_for(name: str) -> Reader:

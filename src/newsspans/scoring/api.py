@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,8 @@ def check_config(config: ScoreConfig, labels: LabelSet) -> None:
         raise InputError("--bootstrap must be >= 0", field="--bootstrap")
 
 
-def load_gold(project: Project, gold: str | None, split: str | None, labels: LabelSet, gold_format: str = "jsonl") -> tuple[GoldSet, Corpus | None]:
+def load_gold(project: Project, gold: str | None, split: str | None, labels: LabelSet, gold_format: str = "jsonl",
+              options: Mapping[str, Any] | None = None, layer: str = "entities") -> tuple[GoldSet, Corpus | None]:
     """The bundled corpus (`gold` None) or an exchange-format file as the reference."""
     if gold is None:
         corpus = load_corpus(project)
@@ -58,7 +59,7 @@ def load_gold(project: Project, gold: str | None, split: str | None, labels: Lab
             split = "test" if "test" in corpus.splits else None
         return gold_from_corpus(corpus, split), corpus
     path = Path(gold)
-    records = reader_for(gold_format)(path, FormatContext(texts={}))
+    records = reader_for(gold_format)(path, FormatContext(texts={}, layer=layer, options={"labels": labels, **(options or {})}))
     return gold_from_records(records, str(path), labels, file_sha256(path)), None
 
 
@@ -71,10 +72,11 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def load_predictions(path: Path, gold: GoldSet, labels: LabelSet, project: Project, fmt: str = "jsonl", layer: str = "entities") -> PredSet:
-    reader = reader_for(fmt)
-    return check_predictions(reader(path, FormatContext(texts=gold.texts, layer=layer)), file=str(path), gold=gold, labels=labels,
-                             project=project)
+def load_predictions(path: Path, gold: GoldSet, labels: LabelSet, project: Project, fmt: str = "jsonl", layer: str = "entities",
+                     options: Mapping[str, Any] | None = None) -> PredSet:
+    """Read `path` with the `fmt` reader (options: see docs/formats.md) and check every record against `gold`."""
+    ctx = FormatContext(texts=gold.texts, layer=layer, options={"labels": labels, **(options or {})})
+    return check_predictions(reader_for(fmt)(path, ctx), file=str(path), gold=gold, labels=labels, project=project)
 
 
 def signature_config(config: ScoreConfig, gold: GoldSet, labels: LabelSet, rejected: int, compare: bool) -> dict[str, Any]:

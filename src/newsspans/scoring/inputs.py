@@ -133,11 +133,16 @@ def gold_from_records(records: Iterable[tuple[int, Any]], name: str, labels: Lab
 def read_exchange_lines(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object or the JSON error message) for each non-blank line."""
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"cannot read: {exc}", file=str(path)) from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                yield number, f"not UTF-8: byte {exc.start + 1} of the line"
+                continue
             if not line.strip():
                 continue
             try:
