@@ -16,8 +16,8 @@ from pathlib import Path
 from ..jsonio import atomic_write_text
 from ..labels import LabelSet
 from ..project import Project
-from ..scoring.api import ScoreConfig, check_config, default_layers, load_gold, load_predictions, score
 from ..scoring.adapters import parse_options
+from ..scoring.api import ScoreConfig, check_config, default_layers, load_gold, load_predictions, score
 from ..scoring.engine import ALL_MODES, RELATIONS
 from ..scoring.report import render_markdown, render_text
 from . import add_root, guarded
@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     options = {**parse_options(args.format_option), "notices": notices}
     span_layers = [name for name in config.layers if name != RELATIONS]
     layer = span_layers[0] if len(span_layers) == 1 else "entities"  # where token and string formats put their spans
-    gold, _ = load_gold(project, args.gold, None if args.split == "all" else args.split, labels, args.gold_format, options, layer)
+    gold, _ = load_gold(project, args.gold, args.split, labels, args.gold_format, options, layer)
     pred = load_predictions(args.pred, gold, labels, project, args.pred_format, layer, options)
     other = load_predictions(args.compare, gold, labels, project, args.pred_format, layer, options) if args.compare else None
     for message in notices:

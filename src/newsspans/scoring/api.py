@@ -55,9 +55,9 @@ def load_gold(project: Project, gold: str | None, split: str | None, labels: Lab
     """The bundled corpus (`gold` None) or an exchange-format file as the reference."""
     if gold is None:
         corpus = load_corpus(project)
-        if split is None:
-            split = "test" if "test" in corpus.splits else None
-        return gold_from_corpus(corpus, split), corpus
+        if split is None:  # the default: the test split where there are splits
+            split = "test" if "test" in corpus.splits else "all"
+        return gold_from_corpus(corpus, None if split == "all" else split), corpus
     path = Path(gold)
     records = reader_for(gold_format)(path, FormatContext(texts={}, layer=layer, options={"labels": labels, **(options or {})}))
     return gold_from_records(records, str(path), labels, file_sha256(path)), None
