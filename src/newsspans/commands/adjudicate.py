@@ -39,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--policy", help="default for items no decision covers: prefer:<annotator>, union or intersection (logged per item)")
     p.add_argument("--adjudicator", help="who decided (required unless --list)")
     p.add_argument("--list", action="store_true", help="only list disagreements; write nothing")
+    p.add_argument("--keys", action="store_true", help="only print every span of the merged result with its item key (for edits); write nothing")
     p.add_argument("--overwrite", action="store_true", help="replace existing gold files")
     return p
 
@@ -51,13 +52,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     doc_ids = list(args.doc_ids)
     if args.docs_from:
         doc_ids += sorted(p.stem for p in (project.by_annotator_dir / args.docs_from).glob("*.json"))
-    if not doc_ids or (not args.list and not args.adjudicator):
+    if not doc_ids or (not (args.list or args.keys) and not args.adjudicator):
         print("error: name documents (or --docs-from) and, unless --list, --adjudicator", file=sys.stderr)
         return 2
     failures = 0
     for doc_id in doc_ids:
         failures += not run_one(project, labels, doc_id, args)
-    print(f"{len(doc_ids) - failures} of {len(doc_ids)} document(s) {'listed' if args.list else 'adjudicated'}")
+    print(f"{len(doc_ids) - failures} of {len(doc_ids)} document(s) {'listed' if args.list or args.keys else 'adjudicated'}")
     return 1 if failures else 0
 
 
@@ -75,6 +76,13 @@ def run_one(project: Project, labels: LabelSet, doc_id: str, args: argparse.Name
     decisions_path = args.decisions or (args.decisions_dir / f"{doc_id}.json" if args.decisions_dir else None)
     decisions = read_json(decisions_path) if decisions_path and decisions_path.is_file() else {}
     outcome = adjudicate(doc_id, doc.text, anns, labels, decisions=decisions, policy=args.policy)
+    if args.keys:
+        for span in outcome.gold.spans:
+            attrs = ",".join(f"{k}={v}" for k, v in span.attributes)
+            print(f"{doc_id}: S:{span.layer}:{span.start}:{span.end}:{span.label} {span.text!r} {attrs}")
+        for rel in outcome.gold.relations:
+            print(f"{doc_id}: relation {rel.label} {rel.head} -> {rel.tail}")
+        return True
     if args.list:
         for d in outcome.disagreements:
             print(f"{doc_id}: {d.item} [{', '.join(d.holders)}] {d.text!r}" + (f" -> {d.decision} ({d.source})" if d.decision else ""))
