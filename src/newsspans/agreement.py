@@ -97,7 +97,9 @@ def pair_agreement(corpus_texts: Mapping[str, str], labels: LabelSet, pair: Pair
                    b: Mapping[str, AnnotationSet]) -> dict[str, Any]:
     """All figures for one annotator pair."""
     gold, pred = _sets(corpus_texts, pair.doc_ids, a, b)
-    out: dict[str, Any] = {"annotators": [pair.a, pair.b], "documents": len(pair.doc_ids), "layers": {}}
+    versions = sorted({str(x[d].meta.get("guidelines_version", "?")) for x in (a, b) for d in pair.doc_ids})
+    out: dict[str, Any] = {"annotators": [pair.a, pair.b], "documents": len(pair.doc_ids), "guidelines": "/".join(f"v{v}" for v in versions),
+                           "layers": {}}
     for layer in labels.layers:
         scores = score_layer(layer.name, layer.label_names, gold, pred, ["strict", "partial"])
         entry: dict[str, Any] = {}
@@ -190,6 +192,13 @@ def render_markdown(result: Mapping[str, Any], pairs: Sequence[Mapping[str, Any]
         "Span F1 treats one annotator as reference (F1 is symmetric); partial F1 gives half credit to overlapping spans;",
         "Cohen's kappa and Krippendorff's alpha (nominal) are computed on the labels of aligned span pairs, and alpha",
         "also on whitespace tokens labelled with the longest span covering them (O elsewhere). Figures are as measured.",
+        "",
+        "**Who annotated.** Every annotator (ann-1 to ann-9) is an instance of an AI annotation assistant built on the same",
+        "language model, briefed with the guidelines; the second annotators (ann-7, ann-8, ann-9) had no access to the first",
+        "annotations. Agreement between instances of one model is likely higher than between independent human annotators,",
+        "so these figures are not directly comparable to human agreement reported for ACE, OntoNotes or PARC. Both",
+        f"annotations of each document followed guidelines {result.get('guidelines', 'v0.1')}; gold was then adjudicated under the",
+        "current guidelines (annotations/adjudication/ logs every decision).",
         "",
         "## Per layer (all doubly annotated documents)",
         "",
