@@ -122,3 +122,29 @@ def test_bad_user_mapping_is_a_usage_error(capsys: pytest.CaptureFixture[str], t
     args = ["pull", "--root", str(tricky_project.root), "--from-export", str(FIXTURES / "export-1.x-utf16.json"), "--user", "7=Bad Name"]
     assert main(args) == 2
     assert "expected KEY=NAME" in one_line_error(capsys)
+
+
+def test_url_that_is_not_label_studio(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tricky_project: Project,
+                                      tmp_path: Path) -> None:
+    import functools
+    import http.server
+    import threading
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:  # the test reads stderr
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("LABEL_STUDIO_URL", f"http://127.0.0.1:{httpd.server_address[1]}")
+        monkeypatch.setenv("LABEL_STUDIO_API_KEY", "some-token-123")
+        assert main(["pull", "--root", str(tricky_project.root)]) == 2
+        assert "no Label Studio API at" in one_line_error(capsys)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    monkeypatch.setenv("LABEL_STUDIO_URL", "localhost:8080")
+    assert main(["pull", "--root", str(tricky_project.root)]) == 2
+    assert "is not an http:// or https:// URL" in one_line_error(capsys)

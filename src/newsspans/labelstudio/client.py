@@ -43,6 +43,8 @@ class UserInfo:
 
 
 def _body_detail(body: Any) -> str:
+    if isinstance(body, str) and body.lstrip()[:15].lower().startswith(("<!doctype", "<html")):
+        return "(an HTML page, not a Label Studio API answer)"
     if isinstance(body, Mapping):
         detail = body.get("validation_errors") or body.get("detail") or body
         if isinstance(detail, Mapping):
@@ -102,6 +104,8 @@ class Studio:
 
     def __post_init__(self) -> None:
         self.url = (self.url or DEFAULT_URL).rstrip("/")
+        if not self.url.startswith(("http://", "https://")):
+            raise StudioError(f"LABEL_STUDIO_URL {self.url!r} is not an http:// or https:// URL")
 
     @property
     def sdk(self) -> Any:
@@ -123,14 +127,22 @@ class Studio:
             StudioUnreachable: nothing answers at the URL.
             StudioAuthError: no key, or the server refuses it (with the HTTP status).
         """
+        not_ls = StudioError(f"no Label Studio API at {self.url} (HTTP 404 for /api/current-user/whoami): is LABEL_STUDIO_URL right?")
         if not self.api_key:
             import httpx
 
             with self.errors("checking the server"):
                 status = httpx.get(f"{self.url}/api/current-user/whoami", timeout=10).status_code
+            if status == 404:
+                raise not_ls
             raise StudioAuthError(f"no API key: set LABEL_STUDIO_API_KEY (Label Studio at {self.url} answers HTTP {status} without one)")
-        with self.errors("checking the API key"):
-            me = _plain(self.sdk.users.whoami())
+        try:
+            with self.errors("checking the API key"):
+                me = _plain(self.sdk.users.whoami())
+        except StudioError as exc:
+            raise not_ls if "HTTP 404" in str(exc) else exc from None
+        if not isinstance(me, Mapping) or "id" not in me:
+            raise StudioError(f"{self.url} answered /api/current-user/whoami without a user: is LABEL_STUDIO_URL a Label Studio server?")
         return UserInfo(int(me["id"]), me.get("email") or "", me.get("username") or "")
 
     # -------------------------------------------------------------- projects
