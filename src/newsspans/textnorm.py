@@ -22,3 +22,17 @@ def is_normalised(text: str) -> bool:
 def text_sha256(text: str) -> str:
     """SHA-256 hex digest of the UTF-8 encoding of `text`."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def utf16_index(text: str) -> list[int]:
+    """For each UTF-16 code-unit offset 0..len16 the code-point offset, or -1 inside a surrogate pair.
+
+    Browsers and Label Studio before 1.x count UTF-16 code units; this maps their offsets back.
+    """
+    out: list[int] = []
+    for i, ch in enumerate(text):
+        out.append(i)
+        if ord(ch) > 0xFFFF:
+            out.append(-1)
+    out.append(len(text))
+    return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..errors import AlignmentError
+from ..textnorm import utf16_index
 
 CODE_POINTS = "code points"
 UTF16 = "UTF-16"
@@ -24,17 +25,6 @@ class Resolved:
     start: int
     end: int
     reading: str  # CODE_POINTS | UTF16
-
-
-def utf16_index(text: str) -> list[int]:
-    """For each UTF-16 offset 0..len16 the code-point offset, or -1 inside a surrogate pair."""
-    out: list[int] = []
-    for i, ch in enumerate(text):
-        out.append(i)
-        if ord(ch) > 0xFFFF:
-            out.append(-1)
-    out.append(len(text))
-    return out
 
 
 def codepoints_to_utf16(text: str, offset: int) -> int:

@@ -30,7 +30,7 @@ from ...errors import InputError, NewsspansError
 from ...ids import is_valid_doc_id
 from ...labels import LabelSet
 from ...project import Project
-from ...textnorm import normalise, text_sha256
+from ...textnorm import normalise, text_sha256, utf16_index
 from ..adapters import FormatContext
 
 Lines = Iterator[tuple[int, str | None]]  # (line number, text or None when the line is not UTF-8)
@@ -120,17 +120,10 @@ def text_lines(data: bytes) -> Lines:
 
 
 def json_lines(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line, parsed object or a reason) for each non-blank line of a JSONL file."""
-    for number, line in text_lines(read_bytes(path)):
-        if line is None:
-            yield number, "line is not valid UTF-8"
-            continue
-        if not line.strip():
-            continue
-        try:
-            yield number, json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield number, f"invalid JSON: {exc.msg} (column {exc.colno})"
+    """(line, parsed object or a reason) for each non-blank line of a JSONL file (the scorer's own reader)."""
+    from ..inputs import read_exchange_lines
+
+    return read_exchange_lines(path)
 
 
 def json_items(path: Path) -> Iterator[tuple[int, Any]]:
@@ -279,13 +272,7 @@ def utf16_to_codepoints(text: str) -> list[int] | None:
     """For each UTF-16 offset the code-point offset (-1 inside a surrogate pair); None when both counts agree."""
     if not text or max(text) <= "\uffff":
         return None
-    out: list[int] = []
-    for i, ch in enumerate(text):
-        out.append(i)
-        if ord(ch) > 0xFFFF:
-            out.append(-1)
-    out.append(len(text))
-    return out
+    return utf16_index(text)
 
 
 # ------------------------------------------------------------------ text matching
