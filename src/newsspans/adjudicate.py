@@ -91,7 +91,7 @@ def adjudicate(doc_id: str, text: str, annotations: Mapping[str, AnnotationSet],
             undecided.append(item)
             disagreements.append(Disagreement(item, tuple(holders), shown))
             return None
-        choice = ("accept" if verdict else "reject") if options == ("accept", "reject") else _preferred_value(policy, holders, options)
+        choice = ("accept" if verdict else "reject") if tuple(options) == ("accept", "reject") else _preferred_value(policy, holders, options)
         disagreements.append(Disagreement(item, tuple(holders), shown, choice, f"policy {policy}"))
         return choice
 
@@ -116,7 +116,10 @@ def adjudicate(doc_id: str, text: str, annotations: Mapping[str, AnnotationSet],
             if len(distinct) == 1 and len(per) == len(by_name):
                 attrs[attr] = distinct[0]
                 continue
-            chosen = decide(f"A:{key}:{attr}", [f"{n}={v}" for n, v in sorted(per.items())], first.text or "", distinct)
+            spec = labels.label(first.layer, first.label)
+            allowed = next((a.values for a in spec.attributes if a.name == attr), ()) if spec else ()
+            options = tuple(distinct) + tuple(v for v in allowed if v not in distinct)  # any scheme value may be chosen
+            chosen = decide(f"A:{key}:{attr}", [f"{n}={v}" for n, v in sorted(per.items())], first.text or "", options)
             if chosen is not None:
                 attrs[attr] = chosen
         accepted[key] = Span(doc_id, first.layer, first.start, first.end, first.label, first.text, None, freeze_attributes(attrs))

@@ -73,8 +73,12 @@ def run_one(project: Project, labels: LabelSet, doc_id: str, args: argparse.Name
         if data.get("text_sha256") != doc.sha256:
             raise InputError("annotation was made on another text (text_sha256 differs)", file=str(path), field="text_sha256")
         anns[name] = AnnotationSet.from_dict(data)
+    if args.decisions is not None and not args.decisions.is_file():
+        raise InputError("decisions file not found", file=str(args.decisions))
     decisions_path = args.decisions or (args.decisions_dir / f"{doc_id}.json" if args.decisions_dir else None)
     decisions = read_json(decisions_path) if decisions_path and decisions_path.is_file() else {}
+    if decisions_path and not decisions_path.is_file():
+        print(f"{doc_id}: no decisions file in {args.decisions_dir}; adjudicating without decisions or edits", file=sys.stderr)
     outcome = adjudicate(doc_id, doc.text, anns, labels, decisions=decisions, policy=args.policy)
     if args.keys:
         for span in outcome.gold.spans:

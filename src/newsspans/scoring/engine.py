@@ -55,7 +55,7 @@ class SystemScores:
 
 def _bincount(index: np.ndarray, n_docs: int, n_labels: int) -> np.ndarray:
     flat = np.bincount(index, minlength=n_docs * n_labels * 8)
-    return flat.reshape(n_docs, n_labels, 8)
+    return flat.astype(np.int32).reshape(n_docs, n_labels, 8)
 
 
 def _span(doc_id: str, layer: str, row: Row) -> Span:
