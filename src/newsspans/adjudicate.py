@@ -4,7 +4,8 @@ Items are named by stable keys: a span `S:layer:start:end:LABEL`, an attribute `
 a relation `R:role|<head key>|<tail key>`. An item all annotators share is agreed; every other item
 is a disagreement that needs a decision, taken from the decisions file or, where it is silent, from an
 explicit policy (`prefer:<annotator>`, `union`, `intersection`). Edits (add, remove, relabel, reshape)
-then apply guideline corrections on top. Gold is written only here, atomically, and never silently over
+then apply guideline corrections on top. An adjudication log is itself a valid decisions file: its
+decided disagreements and its edits replay, so a later correction appends edits to a copy of the log. Gold is written only here, atomically, and never silently over
 an existing file; annotators' files are never modified.
 """
 
@@ -70,7 +71,9 @@ def adjudicate(doc_id: str, text: str, annotations: Mapping[str, AnnotationSet],
         InputError: for malformed decisions or edits (naming the item).
     """
     decisions = decisions or {}
-    explicit = {d["item"]: d for d in decisions.get("decisions", [])}
+    # a decisions file, or an adjudication log (whose decided disagreements are replayed)
+    replayed = [d for d in decisions.get("disagreements", []) if d.get("decision")]
+    explicit = {d["item"]: d for d in [*replayed, *decisions.get("decisions", [])]}
     names = sorted(annotations)
     spans_by_key: dict[str, dict[str, Span]] = {}
     for name in names:
