@@ -56,7 +56,7 @@ def main() -> None:
         t_ours, rss_ours, _ = run(ours(folder))
         print(f"newsspans   {t_ours:7.2f} s  {args.docs / t_ours:9.0f} docs/s  peak RSS {rss_ours:6.0f} MB  (4 modes, per label, 1,000-sample CIs)")
         if not args.skip_peers:
-            t_nv, rss_nv, out = run([sys.executable, str(HERE / "run_nervaluate.py"), str(folder / "gold.jsonl"), str(folder / "pred.jsonl")])
+            t_nv, rss_nv, _ = run([sys.executable, str(HERE / "run_nervaluate.py"), str(folder / "gold.jsonl"), str(folder / "pred.jsonl")])
             print(f"nervaluate  {t_nv:7.2f} s  {args.docs / t_nv:9.0f} docs/s  peak RSS {rss_nv:6.0f} MB  (4 modes, per type, no CIs)")
             t_sq, rss_sq, _ = run([sys.executable, str(HERE / "run_seqeval.py"), str(folder / "gold.conll"), str(folder / "pred.conll")])
             print(f"seqeval     {t_sq:7.2f} s  {args.docs / t_sq:9.0f} docs/s  peak RSS {rss_sq:6.0f} MB  (strict IOB2 only, per type, no CIs)")

@@ -5,8 +5,9 @@ a relation `R:role|<head key>|<tail key>`. An item all annotators share is agree
 is a disagreement that needs a decision, taken from the decisions file or, where it is silent, from an
 explicit policy (`prefer:<annotator>`, `union`, `intersection`). Edits (add, remove, relabel, reshape)
 then apply guideline corrections on top. An adjudication log is itself a valid decisions file: its
-decided disagreements and its edits replay, so a later correction appends edits to a copy of the log. Gold is written only here, atomically, and never silently over
-an existing file; annotators' files are never modified.
+decided disagreements and its edits replay, so a later correction appends edits to a copy of the log.
+Gold is written only here, atomically, and never silently over an existing file; annotators' files are
+never modified.
 """
 
 from __future__ import annotations
