@@ -10,9 +10,5 @@ bash scripts/setup.sh ml
 .venv/bin/newsspans stats
 .venv/bin/python eval/leaderboard.py --dry-run --out out/leaderboard
 best=$(cat out/leaderboard/best.txt)
-if [ -f src/newsspans/scoring/html.py ]; then
-  .venv/bin/newsspans score --pred "out/leaderboard/$best.test.jsonl" --split test --html out/report.html > out/report.txt
-  echo "HTML error report of the best baseline ($best): out/report.html (its score table: out/report.txt)"
-else
-  echo "note: no HTML error report: src/newsspans/scoring/html.py is not in this checkout"
-fi
+.venv/bin/newsspans score --pred "out/leaderboard/$best.test.jsonl" --split test --html out/report.html > out/report.txt
+echo "HTML error report of the best baseline ($best): out/report.html (its score table: out/report.txt)"
