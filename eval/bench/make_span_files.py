@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import json
 import random
 import re
@@ -44,13 +45,20 @@ def write_files(folder: Path, n_docs: int, spans_per_doc: int = 14, seed: int = 
 
 
 def bio_tags(text: str, ann: AnnotationSet) -> list[tuple[str, str]]:
-    """Whitespace tokens with IOB2 tags (first span wins where spans overlap a token)."""
+    """Whitespace tokens with IOB2 tags (first span wins where spans overlap a token); linear in tokens + spans."""
     tokens = [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+    starts = [t[0] for t in tokens]
     tags = ["O"] * len(tokens)
     for s in sorted(ann.spans, key=lambda s: (s.start, s.end)):
-        inside = [i for i, (a, b, _) in enumerate(tokens) if a < s.end and b > s.start]
-        if inside and all(tags[i] == "O" for i in inside):
+        i = bisect.bisect_right(starts, s.start) - 1
+        if i < 0 or tokens[i][1] <= s.start:
+            i += 1
+        inside = []
+        while i < len(tokens) and tokens[i][0] < s.end:
+            inside.append(i)
+            i += 1
+        if inside and all(tags[j] == "O" for j in inside):
             tags[inside[0]] = f"B-{s.label}"
-            for i in inside[1:]:
-                tags[i] = f"I-{s.label}"
+            for j in inside[1:]:
+                tags[j] = f"I-{s.label}"
     return [(tok, tag) for (_, _, tok), tag in zip(tokens, tags, strict=True)]
