@@ -78,6 +78,7 @@ def test_atomic_write_refuses_overwrite_and_leaves_no_temp(tmp_path):
     atomic_write_text(target, "two")
     assert target.read_text() == "two"
     assert os.listdir(tmp_path) == ["a.json"]
+    assert target.stat().st_mode & 0o777 == 0o644  # readable like any other file, not mkstemp's 0600
 
 
 def test_ingest_normalises_crlf_and_nfc(seed_project):
