@@ -49,10 +49,12 @@ class LineChecker:
         label_of: dict[str, str] = {}
         layers: dict[str, list[tuple]] = {}
         for span in spans:
-            if type(span) is not dict or not span.keys() <= SPAN_KEYS:
+            if type(span) is not dict or not span.keys() <= SPAN_KEYS or None in span.values():  # JSON null is never allowed
                 return None
-            layer_labels = self.labels.get(span.get("layer"))  # type: ignore[arg-type]
-            label = span.get("label")
+            layer, label = span.get("layer"), span.get("label")
+            if type(layer) is not str or type(label) is not str:
+                return None
+            layer_labels = self.labels.get(layer)
             if layer_labels is None or label not in layer_labels:
                 return None
             start, end, t = span.get("start"), span.get("end"), span.get("text")

@@ -1,0 +1,65 @@
+"""The scorer's fast line check never accepts a line the validator (levels 1-3) would reject,
+and the rows it builds equal what the validator-checked path builds."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newsspans.project import Project
+from newsspans.scoring.fastcheck import LineChecker
+from newsspans.scoring.inputs import _build
+from newsspans.validate.checks import Context
+from newsspans.validate.runner import Run
+
+from ..conftest import REPO, SEED_ID
+from .helpers import LABELS
+
+DOC = json.loads((REPO / "corpus" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+GOLD = json.loads((REPO / "annotations" / "gold" / f"{SEED_ID}.json").read_text(encoding="utf-8"))
+LINE = {"doc_id": SEED_ID, "spans": GOLD["spans"][:30], "relations": [r for r in GOLD["relations"]
+        if {r["head"], r["tail"]} <= {s["id"] for s in GOLD["spans"][:30]}]}
+CHECKER = LineChecker.for_labels(LABELS)
+RUN = Run(Project(REPO), LABELS, max_level=3)
+
+VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 3000), st.floats(allow_nan=False), st.text(max_size=6),
+                   st.sampled_from(["PER", "ORG", "entities", "events", "NAM", "future", "actor", "e1", "v1", "../x", ""]),
+                   st.just([]), st.just({}))
+
+
+def paths(node, prefix=()):
+    yield prefix
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from paths(v, (*prefix, k))
+    elif isinstance(node, list):
+        for i, v in enumerate(node[:6]):
+            yield from paths(v, (*prefix, i))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_fast_accept_implies_validator_accepts(data):
+    line = copy.deepcopy(LINE)
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from([p for p in paths(line) if p]))
+        parent = line
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(VALUES)
+    if CHECKER.ok(line, DOC["text"]):
+        ctx = Context("p.jsonl", "prediction", LABELS, line=1, text=DOC["text"], text_hash=DOC["text_sha256"])
+        assert RUN.check(line, ctx, max_level=3) == []
+
+
+def test_rows_equal_the_checked_build():
+    rows = CHECKER.rows(LINE, DOC["text"])
+    assert rows is not None
+    built = _build(LINE, SEED_ID, {"spans": set(), "relations": set()}, "p.jsonl", 1, [])
+    assert rows[0] == built.layers and tuple(rows[1]) == built.relations
