@@ -42,7 +42,7 @@ def test_invalid_input_is_refused_with_every_problem(tmp_path, capsys):
     assert f"{pred}:2: spans/1/label: [label-unknown]" in err
     assert f"{pred}:3: -: invalid JSON" in err
     assert f"{pred}:4: doc_id: document 'ghost' is not in the gold set" in err
-    assert "refused: " in err and "relation not scored" in err  # relations to a rejected span are rejected too
+    assert "refused: " in err and "[relation-dangling-arg]" in err  # relations to a rejected span are rejected too
 
 
 def test_skip_invalid_scores_the_rest_and_records_rejections(tmp_path, capsys):

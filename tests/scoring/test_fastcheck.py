@@ -54,3 +54,30 @@ def test_rows_equal_the_checked_build():
     assert rows is not None
     built = _build(LINE, SEED_ID, {"spans": set(), "relations": set()}, "p.jsonl", 1, [])
     assert rows[0] == built.layers and tuple(rows[1]) == built.relations
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_mutated_lines_are_scored_or_rejected_never_crash(data):
+    """Every prediction is scored or rejected with a reason, whatever the mutation (levels re-checked after rejections)."""
+    from newsspans.model import AnnotationSet
+    from newsspans.scoring.api import ScoreConfig, default_layers, score
+    from newsspans.scoring.inputs import DocRecord, GoldSet, check_predictions
+
+    gold = GoldSet("g", "0" * 64, "all", (SEED_ID,), {SEED_ID: DocRecord.from_annotation(AnnotationSet.from_dict(GOLD))},
+                   {SEED_ID: DOC["text"]})
+    line = copy.deepcopy(LINE)
+    for _ in range(data.draw(st.integers(1, 4))):
+        path = data.draw(st.sampled_from([p for p in json_paths(line, max_items=6) if p]))
+        parent = line
+        for key in path[:-1]:
+            parent = parent[key]
+        if data.draw(st.booleans()) and isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = data.draw(VALUES)
+    pred = check_predictions([(1, line)], file="p.jsonl", gold=gold, labels=LABELS, project=Project(REPO))
+    report = score(gold, pred, LABELS, ScoreConfig(layers=default_layers(LABELS), modes=("strict", "string"), bootstrap=0,
+                                                   keep_errors=True))
+    counts = report["predictions"]
+    assert counts["spans_scored"] + counts["spans_rejected"] == counts["spans_read"]

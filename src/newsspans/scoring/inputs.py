@@ -184,16 +184,8 @@ def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: Go
             seen[doc_id] = number
             continue
         ctx = Context(file, "prediction", labels, line=number, text=text, text_hash=text_sha256(text) if text is not None else None)
-        findings = run.check(data, ctx) if text is not None else [f for f in run.check(data, ctx) if f.code != "doc-unknown"]
-        bad: dict[str, set[int]] = {"spans": set(), "relations": set()}
-        line_ok = True
-        for finding in findings:
-            parts = finding.pointer.split("/")
-            if len(parts) > 2 and parts[1] in bad and parts[2].isdigit():
-                bad[parts[1]].add(int(parts[2]))
-            else:
-                line_ok = False
-            rejected.append(Rejection(file, number, finding.pointer.lstrip("/") or "line", f"[{finding.code}] {finding.message}"))
+        findings, bad, line_ok = screen(run, data, ctx)
+        rejected += [Rejection(file, number, pointer.lstrip("/") or "line", f"[{f.code}] {f.message}") for pointer, f in findings]
         if not line_ok:
             n_rejected += n_spans
             continue
@@ -201,6 +193,46 @@ def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: Go
         n_rejected += len(bad["spans"])
         seen[doc_id] = number
     return PredSet(file, annotations, tuple(rejected), n_read, n_rejected, tuple(unknown))
+
+
+def screen(run: Run, data: Any, ctx: Context) -> tuple[list[tuple[str, Any]], dict[str, set[int]], bool]:
+    """Validate a line (levels 1-3), dropping bad spans and relations and re-checking the rest until clean.
+
+    The validator stops at the first level with findings; re-checking what remains makes sure nothing
+    that reaches the scorer breaks a higher level. Returns (pointer in the original line, finding) pairs,
+    the indices of rejected spans and relations, and whether the line as a whole is usable.
+    """
+    bad: dict[str, set[int]] = {"spans": set(), "relations": set()}
+    out: list[tuple[str, Any]] = []
+    for _ in range(5):  # each pass clears at least one level
+        keep = {"spans": list(range(len(data["spans"]))), "relations": list(range(len(data.get("relations", []))))} \
+            if isinstance(data, dict) and isinstance(data.get("spans"), list) and isinstance(data.get("relations", []), list) else None
+        if keep is not None:
+            for key in keep:
+                keep[key] = [i for i in keep[key] if i not in bad[key]]
+            view = {**data, "spans": [data["spans"][i] for i in keep["spans"]]}
+            if "relations" in data:
+                view["relations"] = [data["relations"][i] for i in keep["relations"]]
+        else:
+            view = data
+        findings = run.check(view, ctx)
+        if ctx.text is None:
+            findings = [f for f in findings if f.code != "doc-unknown"]
+        if not findings:
+            return out, bad, True
+        line_ok = True
+        for finding in findings:
+            parts = finding.pointer.split("/")
+            if keep is not None and len(parts) > 2 and parts[1] in bad and parts[2].isdigit() and int(parts[2]) < len(keep[parts[1]]):
+                original = keep[parts[1]][int(parts[2])]
+                bad[parts[1]].add(original)
+                out.append(("/".join([*parts[:2], str(original), *parts[3:]]), finding))
+            else:
+                line_ok = False
+                out.append((finding.pointer, finding))
+        if not line_ok:
+            return out, bad, False
+    return out, bad, False
 
 
 def _build(data: Mapping[str, Any], doc_id: str, bad: Mapping[str, set[int]], file: str, line: int,

@@ -94,7 +94,8 @@ def check_doc_known(data: Data, ctx: Context) -> Iterator[Finding]:
 
 
 def check_span_offsets(data: Data, ctx: Context) -> Iterator[Finding]:
-    """Offsets are ordered, in range, and cover the span's text. Codes: span-inverted, span-out-of-range, span-text-mismatch."""
+    """Offsets are integers, ordered, in range, and cover the span's text.
+    Codes: span-offset-not-integer, span-inverted, span-out-of-range, span-text-mismatch."""
     text = ctx.text
     if text is None:
         return
@@ -102,7 +103,9 @@ def check_span_offsets(data: Data, ctx: Context) -> Iterator[Finding]:
         if "start" not in span:
             continue
         start, end = span["start"], span["end"]
-        if start >= end:
+        if type(start) is not int or type(end) is not int:
+            yield ctx.finding(f"/spans/{i}/start", "span-offset-not-integer", f"offsets must be written as integers, got {start!r} and {end!r}")
+        elif start >= end:
             yield ctx.finding(f"/spans/{i}/end", "span-inverted", f"start {start} >= end {end}")
         elif end > len(text):
             yield ctx.finding(f"/spans/{i}/end", "span-out-of-range", f"end {end} is past the end of the text ({len(text)} code points)")

@@ -26,6 +26,7 @@ CODES: dict[str, Code] = {
     "doc-unknown": Code(2, "INTEGRITY", "The doc id names no document in corpus/."),
     "doc-duplicate": Code(2, "INTEGRITY", "The same doc id appears on more than one line."),
     "span-out-of-range": Code(2, "OFFSETS", "Offsets must satisfy 0 <= start < end <= len(text)."),
+    "span-offset-not-integer": Code(2, "OFFSETS", "Offsets are integers: write 3, not 3.0 (JSON Schema's integer admits 3.0)."),
     "span-inverted": Code(2, "OFFSETS", "A span must have start < end (offsets are half-open)."),
     "span-text-mismatch": Code(2, "OFFSETS", "A span's text must equal text[start:end] exactly."),
     "span-id-duplicate": Code(2, "INTEGRITY", "Span ids must be unique within a document."),
