@@ -31,11 +31,10 @@ VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2, 3000), st.floats(al
                    st.just([]), st.just({}))
 
 
-@settings(max_examples=500, deadline=None)
-@given(st.data())
-def test_fast_accept_implies_validator_accepts(data):
+def mutated(data, max_mutations: int) -> dict:
+    """A copy of LINE with 1..max_mutations values replaced or keys deleted, drawn by hypothesis."""
     line = copy.deepcopy(LINE)
-    for _ in range(data.draw(st.integers(1, 3))):
+    for _ in range(data.draw(st.integers(1, max_mutations))):
         path = data.draw(st.sampled_from([p for p in json_paths(line, max_items=6) if p]))
         parent = line
         for key in path[:-1]:
@@ -44,6 +43,13 @@ def test_fast_accept_implies_validator_accepts(data):
             del parent[path[-1]]
         else:
             parent[path[-1]] = data.draw(VALUES)
+    return line
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.data())
+def test_fast_accept_implies_validator_accepts(data):
+    line = mutated(data, max_mutations=3)
     if CHECKER.ok(line, DOC["text"]):
         ctx = Context("p.jsonl", "prediction", LABELS, line=1, text=DOC["text"], text_hash=DOC["text_sha256"])
         assert RUN.check(line, ctx, max_level=3) == []
@@ -66,16 +72,7 @@ def test_mutated_lines_are_scored_or_rejected_never_crash(data):
 
     gold = GoldSet("g", "0" * 64, "all", (SEED_ID,), {SEED_ID: DocRecord.from_annotation(AnnotationSet.from_dict(GOLD))},
                    {SEED_ID: DOC["text"]})
-    line = copy.deepcopy(LINE)
-    for _ in range(data.draw(st.integers(1, 4))):
-        path = data.draw(st.sampled_from([p for p in json_paths(line, max_items=6) if p]))
-        parent = line
-        for key in path[:-1]:
-            parent = parent[key]
-        if data.draw(st.booleans()) and isinstance(parent, dict):
-            del parent[path[-1]]
-        else:
-            parent[path[-1]] = data.draw(VALUES)
+    line = mutated(data, max_mutations=4)
     pred = check_predictions([(1, line)], file="p.jsonl", gold=gold, labels=LABELS, project=Project(REPO))
     report = score(gold, pred, LABELS, ScoreConfig(layers=default_layers(LABELS), modes=("strict", "string"), bootstrap=0,
                                                    keep_errors=True))
