@@ -78,23 +78,26 @@ def load_annotation_dir(folder: Path) -> dict[str, AnnotationSet]:
     return out
 
 
-def load_splits(path: Path) -> dict[str, tuple[str, ...]]:
+def load_splits(path: Path) -> tuple[dict[str, tuple[str, ...]], str]:
+    """Split membership and the corpus version from splits.json (empty and "unversioned" without one)."""
     if not path.is_file():
-        return {}
+        return {}, "unversioned"
     data = read_json(path)
-    return {name: tuple(data["splits"][name]) for name in SPLIT_NAMES if name in data.get("splits", {})}
+    splits = {name: tuple(data["splits"][name]) for name in SPLIT_NAMES if name in data.get("splits", {})}
+    return splits, str(data.get("version", "unversioned"))
 
 
 def load_corpus(project: Project | None = None) -> Corpus:
     """Load the bundled corpus of `project` (default: this checkout)."""
     project = project or Project.find()
+    splits, version = load_splits(project.splits_path)
     return Corpus(
         project=project,
         labels=LabelSet.load(project.labels_path),
         documents=load_documents(project.corpus_dir),
         gold=load_annotation_dir(project.gold_dir),
-        splits=load_splits(project.splits_path),
-        version=str(read_json(project.splits_path).get("version", "unversioned")) if project.splits_path.is_file() else "unversioned",
+        splits=splits,
+        version=version,
     )
 
 
