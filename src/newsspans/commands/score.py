@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -17,7 +19,7 @@ from ..jsonio import atomic_write_text
 from ..labels import LabelSet
 from ..project import Project
 from ..scoring.adapters import parse_options
-from ..scoring.api import ScoreConfig, check_config, default_layers, load_gold, load_predictions, score
+from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
 from ..scoring.engine import ALL_MODES, RELATIONS
 from ..scoring.report import render_markdown, render_text
 from . import add_root, guarded
@@ -71,9 +73,11 @@ def run(args: argparse.Namespace) -> int:
     options = {**parse_options(args.format_option), "notices": notices}
     span_layers = [name for name in config.layers if name != RELATIONS]
     layer = span_layers[0] if len(span_layers) == 1 else "entities"  # where token and string formats put their spans
-    gold, _ = load_gold(project, args.gold, args.split, labels, args.gold_format, options, layer)
-    pred = load_predictions(args.pred, gold, labels, project, args.pred_format, layer, options)
-    other = load_predictions(args.compare, gold, labels, project, args.pred_format, layer, options) if args.compare else None
+    timer = PhaseTimer()
+    inputs = load_inputs(project, labels, config, pred=args.pred, gold=args.gold, split=args.split, gold_format=args.gold_format,
+                         compare=args.compare, options=options, layer=layer)
+    timer.mark("read and check")
+    gold, pred, other = inputs.gold, inputs.pred, inputs.other
     for message in notices:
         print(f"notice: {message}", file=sys.stderr)
     rejected = [*pred.rejected, *(other.rejected if other else ())]
@@ -82,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
             print(r.render(), file=sys.stderr)
         print(f"refused: {len(rejected)} problem(s) in the input; fix them or pass --skip-invalid", file=sys.stderr)
         return 2
-    report = score(gold, pred, labels, config, other)
+    report = score_inputs(inputs, labels, config)
+    timer.mark("score and report")
     if args.json is not None:
         text = json.dumps(report, ensure_ascii=False)
         print(text) if str(args.json) == "-" else atomic_write_text(args.json, text + "\n")
@@ -92,4 +97,24 @@ def run(args: argparse.Namespace) -> int:
         atomic_write_text(args.html, render_html(report, gold, pred, labels=labels))
     if str(args.json) != "-":
         print(render_markdown(report) if args.markdown else render_text(report))
+    timer.mark("write")
+    timer.report()
     return 1 if rejected else 0
+
+
+class PhaseTimer:
+    """Wall time per phase on stderr when NEWSSPANS_TIMING=1 (for benchmarks)."""
+
+    def __init__(self) -> None:
+        self.on = os.environ.get("NEWSSPANS_TIMING") == "1"
+        self.last = time.perf_counter()
+        self.phases: list[tuple[str, float]] = []
+
+    def mark(self, name: str) -> None:
+        now = time.perf_counter()
+        self.phases.append((name, now - self.last))
+        self.last = now
+
+    def report(self) -> None:
+        if self.on:
+            print("timing: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in self.phases), file=sys.stderr)

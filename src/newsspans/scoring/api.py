@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..errors import InputError
 from ..labels import LabelSet
 from ..project import Project
 from .adapters import FormatContext, reader_for
-from .engine import ALL_MODES, RELATIONS, score_system
+from .engine import ALL_MODES, RELATIONS, SystemScores, score_system
 from .inputs import GoldSet, PredSet, check_predictions, gold_from_corpus, gold_from_records
 from .report import ReportInputs, build_report
 from .signature import MATCHING, build_signature, format_signature
@@ -68,7 +69,9 @@ def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     for item in sorted(path.rglob("*")) if path.is_dir() else [path]:
         if item.is_file():
-            digest.update(item.read_bytes())
+            with item.open("rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
     return digest.hexdigest()
 
 
@@ -89,18 +92,69 @@ def signature_config(config: ScoreConfig, gold: GoldSet, labels: LabelSet, rejec
     }
 
 
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """Gold and predictions, checked; `fast` holds their columns when the fast path read them."""
+
+    gold: GoldSet
+    pred: PredSet
+    other: PredSet | None = None
+    fast: Any = None  # fastpath.FastInputs
+
+
+def fast_path_applies(config: ScoreConfig, gold_format: str) -> bool:
+    """The fast path reads exchange-format JSONL and does not keep individual errors (--errors, --html)."""
+    return config.pred_format == "jsonl" and gold_format == "jsonl" and not config.keep_errors and os.environ.get("NEWSSPANS_FASTPATH", "1") != "0"
+
+
+def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred: Path, gold: str | None = None, split: str | None = None,
+                gold_format: str = "jsonl", compare: Path | None = None, options: Mapping[str, Any] | None = None,
+                layer: str = "entities") -> Inputs:
+    """Read and check gold and predictions, by the fast path when it applies."""
+    if fast_path_applies(config, gold_format):
+        from .fastpath import load_fast
+
+        gold_set = load_gold(project, None, split, labels)[0] if gold is None else None
+        paths = [pred] + ([compare] if compare is not None else [])
+        for path in paths:
+            if not path.is_file():
+                raise InputError("cannot read: not a file", file=str(path))
+        fast = load_fast(gold_set, None if gold is None else Path(gold), paths, labels, project, "string" in config.modes)
+        if fast is not None:
+            return Inputs(fast.gold, fast.preds[0][0], fast.preds[1][0] if compare is not None else None, fast)
+    gold_set, _ = load_gold(project, gold, split, labels, gold_format, options, layer)
+    pred_set = load_predictions(pred, gold_set, labels, project, config.pred_format, layer, options)
+    other = load_predictions(compare, gold_set, labels, project, config.pred_format, layer, options) if compare is not None else None
+    return Inputs(gold_set, pred_set, other)
+
+
+def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig) -> dict[str, Any]:
+    """The JSON report of `inputs` (see `score`)."""
+    if inputs.fast is None:
+        return score(inputs.gold, inputs.pred, labels, config, inputs.other)
+    from .fastpath import score_fast
+
+    systems = score_fast(inputs.fast, labels, config.layers, config.modes)
+    return _report(inputs.gold, inputs.pred, systems[0], labels, config, (inputs.other, systems[1]) if inputs.other is not None else None)
+
+
 def score(gold: GoldSet, pred: PredSet, labels: LabelSet, config: ScoreConfig, other: PredSet | None = None) -> dict[str, Any]:
     """Score `pred` (and optionally compare with `other`) against `gold`; returns the JSON report."""
     layers: Sequence[str] = config.layers
     scores = score_system(gold, pred, labels, layers, config.modes, keep_errors=config.keep_errors)
     other_scores = (other, score_system(gold, other, labels, layers, config.modes)) if other is not None else None
-    rejected = len(pred.rejected) + (len(other.rejected) if other else 0)
-    signature = build_signature(signature_config(config, gold, labels, rejected, other is not None))
-    report = build_report(ReportInputs(gold, pred, scores, signature, format_signature(signature), config.bootstrap, config.seed,
-                                       config.zero_division, other_scores))
+    report = _report(gold, pred, scores, labels, config, other_scores)
     if config.keep_errors:
         report["errors"] = [error_to_dict(e) for ls in scores.layers.values() for e in ls.errors]
     return report
+
+
+def _report(gold: GoldSet, pred: PredSet, scores: SystemScores, labels: LabelSet, config: ScoreConfig,
+            other: tuple[PredSet, SystemScores] | None) -> dict[str, Any]:
+    rejected = len(pred.rejected) + (len(other[0].rejected) if other else 0)
+    signature = build_signature(signature_config(config, gold, labels, rejected, other is not None))
+    return build_report(ReportInputs(gold, pred, scores, signature, format_signature(signature), config.bootstrap, config.seed,
+                                     config.zero_division, other))
 
 
 def error_to_dict(e: Any) -> dict[str, Any]:

@@ -84,9 +84,9 @@ def score_layer(layer: str, labels: Sequence[str], gold: GoldSet, pred: PredSet,
     want_string = "string" in modes
     for d, doc_id in enumerate(gold.doc_ids):
         g_rec, p_rec = gold.docs.get(doc_id), pred.docs.get(doc_id)
-        g_rows = g_rec.layers.get(layer, empty) if g_rec else empty
+        g_all = g_rec.layers.get(layer, empty) if g_rec else empty
         p_all = p_rec.layers.get(layer, empty) if p_rec else empty
-        g_rows = sorted(g_rows, key=_row_key)
+        g_rows = sorted((r for r in g_all if r[0] is not None), key=_row_key)
         p_rows = sorted((r for r in p_all if r[0] is not None), key=_row_key)
         g_items = [(r[0], r[1], r[2]) for r in g_rows]
         p_items = [(r[0], r[1], r[2]) for r in p_rows]
@@ -122,7 +122,7 @@ def score_layer(layer: str, labels: Sequence[str], gold: GoldSet, pred: PredSet,
         error_counts["merge"] += len(al.merged)
         if want_string:
             text = gold.texts.get(doc_id) or ""
-            gold_keys = {(normalise_surface(r[3] or ""), r[2]) for r in g_rows}
+            gold_keys = {(normalise_surface(r[3] or ""), r[2]) for r in g_all}
             pred_keys = {(normalise_surface(r[3] if r[3] is not None else text[r[0]:r[1]]), r[2]) for r in p_all}
             base = d * k * 8
             for key in gold_keys & pred_keys:

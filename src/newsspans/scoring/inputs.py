@@ -7,10 +7,10 @@ span (and relations that use it); a problem with the line itself (JSON, doc id) 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..corpus import Corpus
 from ..errors import InputError
@@ -18,9 +18,11 @@ from ..labels import LabelSet
 from ..model import AnnotationSet, Relation, Span
 from ..project import Project
 from ..textnorm import text_sha256
-from ..validate.checks import Context
-from ..validate.runner import Run
 from .fastcheck import LineChecker
+
+if TYPE_CHECKING:  # the validator (and jsonschema) is imported only for lines that need it
+    from ..validate.checks import Context
+    from ..validate.runner import Run
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +93,12 @@ class PredSet:
     n_spans_read: int
     n_spans_rejected: int
     unknown_docs: tuple[str, ...]
+    predicted_ids: frozenset[str] | None = None  # set when `docs` does not hold every predicted document
+
+    @property
+    def predicted(self) -> frozenset[str]:
+        """Ids of the documents with a scored prediction line."""
+        return frozenset(self.docs) if self.predicted_ids is None else self.predicted_ids
 
     @property
     def annotations(self) -> dict[str, AnnotationSet]:
@@ -151,48 +159,85 @@ def read_exchange_lines(path: Path) -> Iterator[tuple[int, Any]]:
                 yield number, f"invalid JSON: {exc.msg} (column {exc.colno})"
 
 
+class PredictionChecker:
+    """Checks prediction lines one by one against the gold documents, counting every span as read,
+    scored or rejected (used by `check_predictions` and, for the lines it cannot prove valid, by the
+    fast reader)."""
+
+    def __init__(self, *, file: str, gold: GoldSet, labels: LabelSet, project: Project, gold_ids: Collection[str] | None = None) -> None:
+        self.file, self.gold, self.labels, self.project = file, gold, labels, project
+        self.gold_ids = gold.docs if gold_ids is None else gold_ids
+        self.checker = LineChecker.for_labels(labels)
+        self._run: Run | None = None
+        self.rejected: list[Rejection] = []
+        self.seen: dict[str, int] = {}
+        self.unknown: list[str] = []
+        self.n_read = self.n_rejected = 0
+
+    def admit(self, number: int, doc_id: Any, n_spans: int) -> bool:
+        """Count the line's spans as read; reject it (False) for a repeated or unknown doc id."""
+        self.n_read += n_spans
+        if isinstance(doc_id, str) and doc_id in self.seen:
+            self.rejected.append(Rejection(self.file, number, "doc_id", f"{doc_id!r} already predicted on line {self.seen[doc_id]}; line ignored"))
+            self.n_rejected += n_spans
+            return False
+        if isinstance(doc_id, str) and doc_id not in self.gold_ids:
+            self.unknown.append(doc_id)
+            self.rejected.append(Rejection(self.file, number, "doc_id",
+                                           f"document {doc_id!r} is not in the gold set ({self.gold.name}, split {self.gold.split})"))
+            self.n_rejected += n_spans
+            return False
+        return True
+
+    def accept(self, number: int, doc_id: str) -> None:
+        """Mark `doc_id` as predicted on line `number`."""
+        self.seen[doc_id] = number
+
+    def check(self, number: int, data: Any) -> DocRecord | None:
+        """The usable part of one record (a parsed line, or the reason it could not be read), or None."""
+        if isinstance(data, str):
+            self.rejected.append(Rejection(self.file, number, "", data))
+            return None
+        n_spans = len(data.get("spans", [])) if isinstance(data, dict) and isinstance(data.get("spans"), list) else 0
+        doc_id = data.get("doc_id") if isinstance(data, dict) else None
+        if not self.admit(number, doc_id, n_spans):
+            return None
+        text = self.gold.texts.get(doc_id) if isinstance(doc_id, str) else None
+        rows = self.checker.rows(data, text)
+        if rows is not None:  # the common case: no finding is possible, skip the validator
+            self.accept(number, doc_id)  # type: ignore[arg-type]
+            return DocRecord(rows[0], tuple(rows[1]))
+        from ..validate.checks import Context
+        from ..validate.runner import Run
+
+        if self._run is None:
+            self._run = Run(self.project, self.labels, max_level=3)
+        ctx = Context(self.file, "prediction", self.labels, line=number, text=text,
+                      text_hash=text_sha256(text) if text is not None else None)
+        findings, bad, line_ok = screen(self._run, data, ctx)
+        self.rejected += [Rejection(self.file, number, pointer.lstrip("/") or "line", f"[{f.code}] {f.message}") for pointer, f in findings]
+        if not line_ok:
+            self.n_rejected += n_spans
+            return None
+        record = _build(data, doc_id, bad, self.file, number, self.rejected)  # type: ignore[arg-type]
+        self.n_rejected += len(bad["spans"])
+        self.accept(number, doc_id)  # type: ignore[arg-type]
+        return record
+
+    def result(self, annotations: Mapping[str, DocRecord], predicted: frozenset[str] | None = None) -> PredSet:
+        return PredSet(self.file, annotations, tuple(self.rejected), self.n_read, self.n_rejected, tuple(self.unknown), predicted)
+
+
 def check_predictions(records: Iterable[tuple[int, Any]], *, file: str, gold: GoldSet, labels: LabelSet,
                       project: Project) -> PredSet:
     """Validate exchange-format records (levels 1-3 of the validator) against the gold documents."""
-    run = Run(project, labels, max_level=3)
-    checker = LineChecker.for_labels(labels)
+    checker = PredictionChecker(file=file, gold=gold, labels=labels, project=project)
     annotations: dict[str, DocRecord] = {}
-    rejected: list[Rejection] = []
-    seen: dict[str, int] = {}
-    unknown: list[str] = []
-    n_read = n_rejected = 0
     for number, data in records:
-        if isinstance(data, str):
-            rejected.append(Rejection(file, number, "", data))
-            continue
-        n_spans = len(data.get("spans", [])) if isinstance(data, dict) and isinstance(data.get("spans"), list) else 0
-        n_read += n_spans
-        doc_id = data.get("doc_id") if isinstance(data, dict) else None
-        if isinstance(doc_id, str) and doc_id in seen:
-            rejected.append(Rejection(file, number, "doc_id", f"{doc_id!r} already predicted on line {seen[doc_id]}; line ignored"))
-            n_rejected += n_spans
-            continue
-        if isinstance(doc_id, str) and doc_id not in gold.docs:
-            unknown.append(doc_id)
-            rejected.append(Rejection(file, number, "doc_id", f"document {doc_id!r} is not in the gold set ({gold.name}, split {gold.split})"))
-            n_rejected += n_spans
-            continue
-        text = gold.texts.get(doc_id) if isinstance(doc_id, str) else None
-        rows = checker.rows(data, text)
-        if rows is not None:  # the common case: no finding is possible, skip the validator
-            annotations[doc_id] = DocRecord(rows[0], tuple(rows[1]))
-            seen[doc_id] = number
-            continue
-        ctx = Context(file, "prediction", labels, line=number, text=text, text_hash=text_sha256(text) if text is not None else None)
-        findings, bad, line_ok = screen(run, data, ctx)
-        rejected += [Rejection(file, number, pointer.lstrip("/") or "line", f"[{f.code}] {f.message}") for pointer, f in findings]
-        if not line_ok:
-            n_rejected += n_spans
-            continue
-        annotations[doc_id] = _build(data, doc_id, bad, file, number, rejected)
-        n_rejected += len(bad["spans"])
-        seen[doc_id] = number
-    return PredSet(file, annotations, tuple(rejected), n_read, n_rejected, tuple(unknown))
+        record = checker.check(number, data)
+        if record is not None:
+            annotations[data["doc_id"]] = record
+    return checker.result(annotations)
 
 
 def screen(run: Run, data: Any, ctx: Context) -> tuple[list[tuple[str, Any]], dict[str, set[int]], bool]:
@@ -215,9 +260,8 @@ def screen(run: Run, data: Any, ctx: Context) -> tuple[list[tuple[str, Any]], di
                 view["relations"] = [data["relations"][i] for i in keep["relations"]]
         else:
             view = data
-        findings = run.check(view, ctx)
-        if ctx.text is None:
-            findings = [f for f in findings if f.code != "doc-unknown"]
+        # without document texts (gold from a file) the document check cannot pass: skip it, check the rest
+        findings = run.check(view, ctx, ignore=frozenset({"doc-unknown"}) if ctx.text is None else frozenset())
         if not findings:
             return out, bad, True
         line_ok = True

@@ -14,6 +14,7 @@ from .counts import prf
 from .engine import RELATIONS, SystemScores
 from .inputs import GoldSet, PredSet
 from .modes import MODES
+from .parallel import run_split
 from .stats import TESTS, percentile_interval, resampled_sums
 
 
@@ -59,8 +60,13 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     n_docs = len(scores.doc_ids)
     keys = [(layer, mode) for layer, ls in scores.layers.items() for mode in ls.stats]
     present = [np.flatnonzero(scores.layers[layer].stats[mode].any(axis=(0, 2))) for layer, mode in keys]
-    blocks = [compact(scores.layers[layer].stats[mode][:, cols]).reshape(n_docs, -1) for (layer, mode), cols in zip(keys, present, strict=True)]
-    resampled = resampled_sums(blocks, inp.bootstrap, inp.seed) if inp.bootstrap and n_docs else [None] * len(keys)
+    blocks = [credit(scores.layers[layer].stats[mode][:, cols], _weight(mode)) for (layer, mode), cols in zip(keys, present, strict=True)]
+    boot = inp.bootstrap and n_docs
+    # the bootstrap runs in a forked child while this process lists the per-document figures
+    work = [(per_document, (scores,)), (resampled_sums, (blocks, inp.bootstrap, inp.seed))] if boot else [(per_document, (scores,))]
+    done = run_split(_call, work) if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [_call(*w) for w in work]
+    documents = done[0]
+    resampled = done[1] if boot else [None] * len(keys)
     layers: dict[str, Any] = {}
     for (layer, mode), cols, sampled in zip(keys, present, resampled, strict=True):
         ls = scores.layers[layer]
@@ -70,9 +76,9 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
         micro_ci = None
         label_ci: dict[int, np.ndarray] = {}
         if sampled is not None and len(cols):
-            sampled = expand(sampled.reshape(inp.bootstrap, len(cols), 6))
-            micro_ci = percentile_interval(prf(sampled.sum(1), _weight(mode), inp.zero_division))
-            label_ci = dict(zip(cols.tolist(), percentile_interval(prf(sampled, _weight(mode), inp.zero_division)), strict=True))
+            sampled = sampled.reshape(inp.bootstrap, len(cols), 4)
+            micro_ci = percentile_interval(credit_prf(sampled.sum(1), inp.zero_division))
+            label_ci = dict(zip(cols.tolist(), percentile_interval(credit_prf(sampled, inp.zero_division)), strict=True))
         per_label = {}
         for i, label in enumerate(ls.labels):
             if per_label_counts[i].any():
@@ -87,7 +93,7 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
             "macro": {"precision": _num(macro[0]), "recall": _num(macro[1]), "f1": _num(macro[2]), "labels": len(per_label)},
             "per_label": per_label,
         }
-    predicted = set(inp.pred.docs)
+    predicted = inp.pred.predicted
     without = [d for d in scores.doc_ids if d not in predicted]
     report: dict[str, Any] = {
         "signature": inp.signature_text,
@@ -97,7 +103,7 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
         "documents": {
             "scored": n_docs, "with_predictions": n_docs - len(without), "without_predictions": len(without),
             "without_predictions_ids": without, "unknown_in_predictions": list(inp.pred.unknown_docs),
-            "per_document": per_document(scores),
+            "per_document": documents,
         },
         "predictions": {"file": inp.pred.name, "spans_read": inp.pred.n_spans_read, "spans_rejected": inp.pred.n_spans_rejected,
                         "spans_scored": inp.pred.n_spans_read - inp.pred.n_spans_rejected},
@@ -108,32 +114,49 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     return report
 
 
+PARALLEL_WORK = 2_000_000  # documents x bootstrap samples from which the bootstrap gets its own process
+
+
+def _call(fn: Any, args: tuple[Any, ...]) -> Any:
+    return fn(*args)
+
+
 def per_document(scores: SystemScores) -> dict[str, dict[str, dict[str, list[Any]]]]:
     """Per document, layer and mode: [precision, recall, f1, cor, inc, par, mis, spu] (null where undefined)."""
     out: dict[str, dict[str, dict[str, list[Any]]]] = {d: {} for d in scores.doc_ids}
     for layer, ls in scores.layers.items():
-        for mode, stats in ls.stats.items():
-            counts = stats.sum(1)  # [n_docs, 8]
-            figures = np.round(prf(counts, _weight(mode)), 6).astype(object)
-            figures[np.isnan(figures.astype(float))] = None
-            rows = np.concatenate([figures, counts[:, [0, 1, 2, 3, 7]].astype(object)], axis=1).tolist()
-            for doc_id, row in zip(scores.doc_ids, rows, strict=True):
-                out[doc_id].setdefault(layer, {})[mode] = row
+        modes = list(ls.stats)
+        columns = []
+        for mode in modes:
+            counts = ls.stats[mode].sum(1)  # [n_docs, 8]
+            figures = np.round(prf(counts, _weight(mode)), 6)
+            rows = figures.tolist()
+            if np.isnan(figures).any():
+                rows = [[None if x != x else x for x in row] for row in rows]
+            columns.append([f + c for f, c in zip(rows, counts[:, [0, 1, 2, 3, 7]].tolist(), strict=True)])
+        for doc_id, *per_mode in zip(scores.doc_ids, *columns, strict=True):
+            out[doc_id][layer] = dict(zip(modes, per_mode, strict=True))
     return out
 
 
-def compact(stats: np.ndarray) -> np.ndarray:
-    """[..., 8] statistics -> [..., 6]: cor, par, possible, pcor, ppar, actual (all P/R/F need)."""
-    c = stats
-    return np.stack([c[..., 0], c[..., 2], c[..., 0] + c[..., 1] + c[..., 2] + c[..., 3],
-                     c[..., 4], c[..., 6], c[..., 4] + c[..., 5] + c[..., 6] + c[..., 7]], axis=-1)
+def credit(stats: np.ndarray, partial_weight: float | None) -> np.ndarray:
+    """[n_docs, K, 8] statistics -> [n_docs, K * 4] float32: recall credit, possible, precision credit, actual."""
+    c = stats.astype(np.float32)
+    w = np.float32(partial_weight or 0.0)
+    out = np.stack([c[..., 0] + w * c[..., 2], c[..., 0] + c[..., 1] + c[..., 2] + c[..., 3],
+                    c[..., 4] + w * c[..., 6], c[..., 4] + c[..., 5] + c[..., 6] + c[..., 7]], axis=-1)
+    return out.reshape(stats.shape[0], -1)
 
 
-def expand(c6: np.ndarray) -> np.ndarray:
-    """Inverse of `compact` up to how non-credited outcomes are split (P/R/F are unchanged)."""
-    zero = np.zeros_like(c6[..., 0])
-    return np.stack([c6[..., 0], c6[..., 2] - c6[..., 0] - c6[..., 1], c6[..., 1], zero,
-                     c6[..., 3], c6[..., 5] - c6[..., 3] - c6[..., 4], c6[..., 4], zero], axis=-1)
+def credit_prf(c: np.ndarray, zero_division: float | None) -> np.ndarray:
+    """Precision, recall, F1 from `[..., 4]` credit sums (see `credit`); as counts.prf."""
+    fill = np.nan if zero_division is None else zero_division
+    with np.errstate(divide="ignore", invalid="ignore"):
+        recall = np.where(c[..., 1] > 0, c[..., 0] / np.where(c[..., 1] > 0, c[..., 1], 1), fill)
+        precision = np.where(c[..., 3] > 0, c[..., 2] / np.where(c[..., 3] > 0, c[..., 3], 1), fill)
+        denom = precision + recall
+        f1 = np.where(denom > 0, 2 * precision * recall / np.where(denom > 0, denom, 1), np.where(np.isnan(denom), fill, 0.0))
+    return np.stack([precision, recall, f1], axis=-1)
 
 
 def compare(a: SystemScores, b: SystemScores, b_pred: PredSet, n: int, seed: int | None) -> dict[str, Any]:

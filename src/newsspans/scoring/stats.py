@@ -32,24 +32,32 @@ def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator
     for (start, stop), child in zip(_chunks(n_samples), children, strict=True):
         rng = np.random.default_rng(child)
         b = stop - start
-        draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int64)
-        flat = (draws + (np.arange(b, dtype=np.int64) * n_docs)[:, None]).ravel()
-        yield np.bincount(flat, minlength=b * n_docs).reshape(b, n_docs).astype(np.float32)
+        draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int32)
+        draws += (np.arange(b, dtype=np.int32) * n_docs)[:, None]
+        yield np.bincount(draws.ravel(), minlength=b * n_docs).reshape(b, n_docs).astype(np.float32)
 
 
 def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -> list[np.ndarray]:
-    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents."""
+    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents.
+
+    All blocks share one float32 matrix, so each chunk of resamples costs one matrix product. (Not split
+    between processes: OpenBLAS threads in a forked child make the product many times slower.)
+    """
     if not blocks:
         return []
     n_docs = blocks[0].shape[0]
-    dense = [b.astype(np.float32) for b in blocks]
-    out = [np.empty((n_samples, b.shape[1]), dtype=np.float64) for b in blocks]
+    matrix = np.concatenate([b.reshape(n_docs, -1).astype(np.float32) for b in blocks], axis=1)
+    sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
     start = 0
     for weights in bootstrap_weights(n_docs, n_samples, seed):
         stop = start + weights.shape[0]
-        for block, target in zip(dense, out, strict=True):
-            target[start:stop] = weights @ block
+        sums[start:stop] = weights @ matrix
         start = stop
+    out, col = [], 0
+    for b in blocks:
+        width = int(np.prod(b.shape[1:]))
+        out.append(sums[:, col:col + width])
+        col += width
     return out
 
 

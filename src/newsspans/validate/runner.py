@@ -86,12 +86,15 @@ class Run:
     def schemas(self) -> Schemas:
         return Schemas(self.project.schema_dir)
 
-    def check(self, data: Any, ctx: Context, max_level: int | None = None) -> list[Finding]:
-        """Levels 1..max_level on one parsed object; a level with findings stops the higher ones."""
+    def check(self, data: Any, ctx: Context, max_level: int | None = None, ignore: frozenset[str] = frozenset()) -> list[Finding]:
+        """Levels 1..max_level on one parsed object; a level with findings stops the higher ones.
+
+        Findings with a code in `ignore` are dropped and do not stop the higher levels.
+        """
         self.files[ctx.kind] += 1
         found = [ctx.finding(p, "schema-violation", m) for p, m in self.schemas.errors(ctx.kind, data)]
         for level in range(1, min(self.max_level, max_level or MAX_LEVEL) + 1):
-            found += [f for c in CHECKS if c.level == level and ctx.kind in c.kinds for f in c.fn(data, ctx)]
+            found += [f for c in CHECKS if c.level == level and ctx.kind in c.kinds for f in c.fn(data, ctx) if f.code not in ignore]
             if found:
                 break
         self.findings += found

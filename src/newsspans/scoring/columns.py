@@ -1,0 +1,288 @@
+"""Exchange-format JSONL read straight into columns: the scorer's fast path for large files.
+
+Every line passes one of three gates, fastest first, and a line is accepted only when the gate proves
+that the validator (levels 1-3) would find nothing in it:
+1. while json parses the line, `SpanHook` checks each span dict and turns it into a compact tuple;
+   a line whose spans all became tuples (ids unique, offsets inside a known text) is accepted;
+2. `LineChecker.rows` on the plainly parsed line, when gate 1 refused a span or the line has relations;
+3. otherwise the line goes back as raw bytes to the caller, who runs the full validator on it.
+The reader imports neither numpy nor the validator, so it can run in a forked worker.
+tests/scoring/test_columns.py checks that gates 1 and 2 agree with the validator on mutated lines.
+"""
+
+from __future__ import annotations
+
+import json
+from array import array
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import pairwise, repeat
+from pathlib import Path
+from typing import Any
+
+from ..ids import DOC_ID_RE
+from ..labels import LabelSet
+from .fastcheck import LINE_KEYS, LineChecker
+from .strings import normalise_surface
+
+NO_OFFSET = -1  # start/end of a text-only span
+
+
+@dataclass(frozen=True, slots=True)
+class Scheme:
+    """Integer codes for layers, labels and roles, in labels.json order."""
+
+    layers: tuple[str, ...]
+    labels: tuple[tuple[str, str], ...]  # global label id -> (layer, label)
+    roles: tuple[str, ...]
+    checker: LineChecker
+    label_id: Mapping[tuple[str, str], int]
+    role_id: Mapping[str, int]
+
+    @classmethod
+    def of(cls, scheme: LabelSet) -> Scheme:
+        labels = tuple((layer.name, name) for layer in scheme.layers for name in layer.label_names)
+        roles = tuple(r.name for r in scheme.roles)
+        return cls(scheme.layer_names, labels, roles, LineChecker.for_labels(scheme), {pair: i for i, pair in enumerate(labels)},
+                   {r: i for i, r in enumerate(roles)})
+
+
+@dataclass(slots=True)
+class Block:
+    """What one byte range of a file holds: accepted lines as columns, the other lines as raw bytes.
+
+    Line numbers are counted from the start of the range; `Block.shift` makes them file line numbers.
+    """
+
+    numbers: array = field(default_factory=lambda: array("q"))  # line number of each accepted line
+    doc_ids: list[str] = field(default_factory=list)
+    n_spans: array = field(default_factory=lambda: array("q"))  # spans on each accepted line
+    line: array = field(default_factory=lambda: array("q"))  # per span: index into the accepted lines
+    label: array = field(default_factory=lambda: array("h"))  # per span: global label id (Scheme.labels)
+    start: array = field(default_factory=lambda: array("q"))
+    end: array = field(default_factory=lambda: array("q"))
+    surface: list[str] = field(default_factory=list)  # per span, normalised surface (only when asked for)
+    relations: list[tuple[int, int, int]] = field(default_factory=list)  # (role id, head span, tail span), spans by block index
+    slow: list[tuple[int, bytes]] = field(default_factory=list)  # lines for the full validator
+    n_lines: int = 0  # physical lines read, blank ones included
+
+    def shift(self, lines_before: int) -> None:
+        """Renumber lines after `lines_before` earlier physical lines of the same file."""
+        if lines_before:
+            self.numbers = array("q", [n + lines_before for n in self.numbers])
+            self.slow = [(n + lines_before, raw) for n, raw in self.slow]
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    scheme: Scheme
+    texts: Mapping[str, str] = field(default_factory=dict)  # document texts, when known
+    surfaces: bool = False  # compute normalised surfaces (string mode)
+    gold: bool = False  # gold surfaces come from the span's text only
+
+
+def split_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """`parts` byte ranges of `path`, each starting at a line start (fewer when the file is small)."""
+    size = path.stat().st_size
+    bounds = [0]
+    with path.open("rb") as handle:
+        for k in range(1, parts):
+            handle.seek(max(size * k // parts, bounds[-1]))
+            if handle.tell() > 0:
+                handle.readline()
+            pos = handle.tell()
+            if bounds[-1] < pos < size:
+                bounds.append(pos)
+    bounds.append(size)
+    return [(a, b) for a, b in pairwise(bounds) if b > a] or [(0, size)]
+
+
+def read_range(path: Path, start: int, stop: int, opts: ReadOptions) -> Block:
+    """Read the lines in bytes [start, stop) of `path` (start at a line start) into a Block."""
+    block = Block()
+    hook = SpanHook(opts.scheme)
+    decode = json.JSONDecoder(object_hook=hook).decode
+    number = 0
+    for raw in _lines(path, start, stop):
+        number += 1
+        if not raw.strip():
+            continue
+        hook.ids.clear()
+        try:
+            data = decode(raw.decode("utf-8"))
+        except Exception:  # not UTF-8, not JSON, too deep, an unhashable label...: the validator says which
+            block.slow.append((number, raw))
+            continue
+        if type(data) is not dict or not data.keys() <= LINE_KEYS or not _valid_doc_id(data.get("doc_id")):
+            block.slow.append((number, raw))
+            continue
+        spans, relations = data.get("spans"), data.get("relations", [])
+        if type(spans) is not list or type(relations) is not list:
+            block.slow.append((number, raw))
+        elif relations or not _accept(block, number, data["doc_id"], spans, hook.ids, opts):
+            _one_line(block, number, json.loads(raw.decode("utf-8")), raw, opts)
+    block.n_lines = number
+    return block
+
+
+class SpanHook:
+    """json `object_hook`: a span dict that LineChecker.rows would accept becomes a tuple
+    `(label id, start, end, text, id)` while it is still in the CPU cache; anything else stays a dict.
+
+    Offsets of a text-only span are NO_OFFSET. Accepted span ids are collected in `ids` (per line).
+    """
+
+    __slots__ = ("attributes", "ids", "label_id", "valid_attrs")
+
+    def __init__(self, scheme: Scheme) -> None:
+        self.ids: list[str] = []
+        self.label_id = scheme.label_id
+        allowed = scheme.checker.attributes
+        self.attributes = {i: allowed.get(label, {}) for (_, label), i in scheme.label_id.items()}
+        self.valid_attrs: dict[tuple, bool] = {}
+
+    def __call__(self, d: dict) -> Any:
+        if "label" not in d or "layer" not in d:
+            return d
+        lid = self.label_id.get((d["layer"], d["label"]))
+        if lid is None:
+            return d
+        n = len(d) - 2  # keys left to account for: each optional key found with a valid value
+        if "start" in d:
+            s, e = d["start"], d.get("end")
+            if type(s) is not int or type(e) is not int or not 0 <= s < e:
+                return d
+            n -= 2
+        else:
+            s = e = NO_OFFSET
+            if "end" in d or "text" not in d:
+                return d
+        t = d.get("text")
+        if t is not None:
+            if type(t) is not str or not t:
+                return d
+            n -= 1
+        if n == 0:
+            return (lid, s, e, t, None)
+        a = d.get("attributes")
+        if a is not None:
+            if type(a) is not dict:
+                return d
+            key = (lid, tuple(a.items()))
+            ok = self.valid_attrs.get(key)
+            if ok is None:
+                spec = self.attributes[lid]
+                ok = self.valid_attrs[key] = all(type(v) is str and v in spec.get(k, ()) for k, v in a.items())
+            if not ok:
+                return d
+            n -= 1
+        sid = d.get("id")
+        if sid is not None:
+            if type(sid) is not str or not 0 < len(sid) <= 64:
+                return d
+            self.ids.append(sid)
+            n -= 1
+        score = d.get("score")
+        if score is not None:
+            if type(score) is not int and type(score) is not float:
+                return d
+            n -= 1
+        if n:  # an unknown key, or a known one set to null
+            return d
+        return (lid, s, e, t, sid)
+
+
+def _accept(block: Block, number: int, doc_id: str, spans: list, ids: list[str], opts: ReadOptions) -> bool:
+    """Gate 1: add a line whose spans all became tuples (ids unique, offsets inside a known text)."""
+    if spans and set(map(type, spans)) != {tuple}:
+        return False
+    if len(set(ids)) != len(ids):
+        return False
+    text = opts.texts.get(doc_id) if opts.texts else None
+    if text is not None:
+        for _, s, e, t, _ in spans:
+            if s != NO_OFFSET and (e > len(text) or (t is not None and text[s:e] != t)):
+                return False
+    index = len(block.doc_ids)
+    block.numbers.append(number)
+    block.doc_ids.append(doc_id)
+    block.n_spans.append(len(spans))
+    if spans:
+        lids, starts, ends, texts, _ = zip(*spans, strict=True)
+        block.line.extend(repeat(index, len(spans)))
+        block.label.extend(lids)
+        block.start.extend(starts)
+        block.end.extend(ends)
+        if opts.surfaces:
+            block.surface.extend(_surface(t, s, e, text, opts.gold) for t, s, e in zip(texts, starts, ends, strict=True))
+    return True
+
+
+def _lines(path: Path, start: int, stop: int, chunk: int = 1 << 20) -> Iterator[bytes]:
+    """The lines of bytes [start, stop), without their b"\\n"."""
+    carry = b""
+    with path.open("rb") as handle:
+        handle.seek(start)
+        remaining = stop - start
+        while remaining > 0:
+            data = handle.read(min(chunk, remaining))
+            if not data:
+                break
+            remaining -= len(data)
+            parts = (carry + data).split(b"\n")
+            carry = parts.pop()
+            yield from parts
+    if carry:
+        yield carry
+
+
+def _valid_doc_id(doc_id: object) -> bool:
+    return type(doc_id) is str and DOC_ID_RE.match(doc_id) is not None and ".." not in doc_id
+
+
+def _one_line(block: Block, number: int, data: dict, raw: bytes, opts: ReadOptions) -> None:
+    """Gate 2: one line through LineChecker.rows; else back to the caller as raw bytes."""
+    doc_id = data["doc_id"]
+    text = opts.texts.get(doc_id)
+    rows = opts.scheme.checker.rows(data, text)
+    if rows is None:
+        block.slow.append((number, raw))
+        return
+    layers, relations = rows
+    label_id = opts.scheme.label_id
+    first = len(block.label)
+    index = len(block.doc_ids)
+    by_id: dict[str, int] = {}
+    n = 0
+    for layer, layer_rows in layers.items():
+        for start, end, label, t, sid, _ in layer_rows:
+            if sid is not None and start is not None:
+                by_id[sid] = first + n
+            block.line.append(index)
+            block.label.append(label_id[(layer, label)])
+            block.start.append(NO_OFFSET if start is None else start)
+            block.end.append(NO_OFFSET if end is None else end)
+            if opts.surfaces:
+                block.surface.append(_surface(t, start, end, text, opts.gold))
+            n += 1
+    roles = opts.scheme.role_id
+    for role, head, tail, _ in relations:
+        if head in by_id and tail in by_id:
+            block.relations.append((roles[role], by_id[head], by_id[tail]))
+    block.numbers.append(number)
+    block.doc_ids.append(doc_id)
+    block.n_spans.append(len(data["spans"]))
+
+
+def _surface(t: str | None, start: int | None, end: int | None, text: str | None, gold: bool) -> str:
+    if gold:
+        return normalise_surface(t or "")
+    return normalise_surface(t if t is not None else (text or "")[start:end])
+
+
+def _surface(t: str | None, start: int | None, end: int | None, text: str | None, gold: bool) -> str:
+    if gold:
+        return normalise_surface(t or "")
+    return normalise_surface(t if t is not None else (text or "")[start:end])
+
+

@@ -1,0 +1,286 @@
+"""The scorer's fast path: exchange-format files read in parallel into columns, scored with vecmatch.
+
+Same inputs, same checks, same report as the reference path (inputs.py + engine.py); only the
+representation differs: spans are numpy columns, not Python rows, and the files are split between
+two processes. `tests/scoring/test_fastpath.py` checks that both paths give identical reports.
+Used for JSONL predictions without the per-error listing (`--errors`, `--html` take the reference path).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..labels import LabelSet
+from ..project import Project
+from .columns import NO_OFFSET, Block, ReadOptions, Scheme, read_range, split_ranges
+from .engine import RELATIONS, LayerScores, SystemScores
+from .inputs import DocRecord, GoldSet, PredictionChecker, PredSet
+from .parallel import jobs, run_split
+from .strings import normalise_surface
+from .vecmatch import Side, score_layer_arrays, score_strings
+
+MIN_SPLIT_BYTES = 1 << 20  # smaller files are read in one piece
+
+
+@dataclass(frozen=True, slots=True)
+class SpanTable:
+    """Spans as columns: gold document index, global label id (Scheme.labels), offsets (NO_OFFSET for
+    text-only spans), normalised surfaces (string mode only) and relations (role id, head row, tail row)."""
+
+    doc: np.ndarray
+    label: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    surface: list[str]
+    relations: np.ndarray  # [n, 3]
+
+
+def _table(doc: Any, label: Any, start: Any, end: Any, surface: list[str], relations: Any) -> SpanTable:
+    return SpanTable(np.asarray(doc, dtype=np.int64), np.asarray(label, dtype=np.int64), np.asarray(start, dtype=np.int64),
+                     np.asarray(end, dtype=np.int64), surface, np.asarray(relations, dtype=np.int64).reshape(-1, 3))
+
+
+def _concat(tables: Sequence[SpanTable]) -> SpanTable:
+    offsets = np.cumsum([0] + [len(t.doc) for t in tables[:-1]])
+    rel = [t.relations + np.array([0, o, o]) for t, o in zip(tables, offsets, strict=True)]
+    return SpanTable(*(np.concatenate([getattr(t, f) for t in tables]) for f in ("doc", "label", "start", "end")),  # type: ignore[call-arg]
+                     [s for t in tables for s in t.surface], np.concatenate(rel) if rel else np.empty((0, 3), np.int64))
+
+
+def records_table(records: Sequence[tuple[int, DocRecord]], scheme: Scheme, texts: Mapping[str, str], doc_ids: Sequence[str],
+                  surfaces: bool, gold: bool) -> SpanTable:
+    """Rows of DocRecords (document index, record) as a SpanTable."""
+    doc, label, start, end, surface, relations = [], [], [], [], [], []
+    for d, rec in records:
+        text = texts.get(doc_ids[d])
+        by_id = {}
+        for layer, rows in rec.layers.items():
+            for s, e, lab, t, sid, _ in rows:
+                if sid is not None and s is not None:
+                    by_id[sid] = len(doc)
+                doc.append(d)
+                label.append(scheme.label_id[(layer, lab)])
+                start.append(NO_OFFSET if s is None else s)
+                end.append(NO_OFFSET if e is None else e)
+                if surfaces:
+                    surface.append(normalise_surface(t or "") if gold else normalise_surface(t if t is not None else (text or "")[s:e]))
+        for role, head, tail, _ in rec.relations:
+            if head in by_id and tail in by_id:
+                relations.append((scheme.role_id[role], by_id[head], by_id[tail]))
+    return _table(doc, label, start, end, surface, relations)
+
+
+@dataclass(frozen=True, slots=True)
+class FastInputs:
+    gold: GoldSet
+    gold_table: SpanTable
+    preds: tuple[tuple[PredSet, SpanTable], ...]
+
+
+def _tasks(path: Path, opts: ReadOptions) -> list[tuple[Path, int, int, ReadOptions]]:
+    parts = jobs() if path.stat().st_size >= MIN_SPLIT_BYTES else 1
+    return [(path, a, b, opts) for a, b in split_ranges(path, parts)]
+
+
+def _shifted(blocks: Sequence[Block]) -> list[Block]:
+    before = 0
+    for block in blocks:
+        block.shift(before)
+        before += block.n_lines
+    return list(blocks)
+
+
+def _block_table(block: Block, doc_of_line: np.ndarray, surfaces: bool) -> SpanTable:
+    """The block's spans of lines with a document (doc_of_line >= 0), relations re-indexed."""
+    line = np.frombuffer(block.line, dtype=np.int64) if len(block.line) else np.empty(0, np.int64)
+    doc = doc_of_line[line] if len(line) else line
+    keep = doc >= 0
+    new_index = np.cumsum(keep) - 1
+    rel = np.asarray(block.relations, dtype=np.int64).reshape(-1, 3)
+    if len(rel):
+        rel = rel[keep[rel[:, 1]] & keep[rel[:, 2]]]
+        rel[:, 1:] = new_index[rel[:, 1:]]
+
+    def col(values: Any, dtype: Any) -> np.ndarray:
+        return np.frombuffer(values, dtype=dtype).astype(np.int64)[keep] if len(values) else np.empty(0, np.int64)
+
+    surface = [s for s, k in zip(block.surface, keep.tolist(), strict=True) if k] if surfaces else []
+    return _table(doc[keep], col(block.label, np.int16), col(block.start, np.int64), col(block.end, np.int64), surface, rel)
+
+
+def _parse_slow(raw: bytes) -> Any:
+    """A raw line as read_exchange_lines would give it: the parsed object or the reason it cannot be read."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return f"not UTF-8: byte {exc.start + 1} of the line"
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} (column {exc.colno})"
+    except RecursionError:
+        return "invalid JSON: nested too deeply"
+
+
+def _gold_from_blocks(blocks: Sequence[Block], path: Path, surfaces: bool) -> tuple[GoldSet, SpanTable] | None:
+    """The gold, or None when any line needs the validator (the reference path then names every problem)."""
+    from .api import file_sha256
+
+    doc_ids = [d for b in blocks for d in b.doc_ids]
+    if any(b.slow for b in blocks) or len(set(doc_ids)) != len(doc_ids):
+        return None
+    tables, first = [], 0
+    for b in blocks:
+        tables.append(_block_table(b, np.arange(first, first + len(b.doc_ids), dtype=np.int64), surfaces))
+        first += len(b.doc_ids)
+    gold = GoldSet(name=path.name, sha256=file_sha256(path), split=None, doc_ids=tuple(doc_ids), docs={})
+    return gold, _concat(tables)
+
+
+def _pred_from_blocks(blocks: Sequence[Block], path: Path, gold: GoldSet, gold_index: Mapping[str, int], labels: LabelSet,
+                      project: Project, scheme: Scheme, surfaces: bool) -> tuple[PredSet, SpanTable]:
+    """Every line in file order: fast lines admitted by doc id, the others through the reference checker."""
+    checker = PredictionChecker(file=str(path), gold=gold, labels=labels, project=project, gold_ids=gold_index)
+    tables: list[SpanTable] = []
+    slow_records: list[tuple[int, DocRecord]] = []
+    predicted: list[str] = []
+    for block in blocks:
+        doc_of_line = np.full(len(block.doc_ids), -1, dtype=np.int64)
+        slow = iter(block.slow)
+        pending = next(slow, None)
+        for i, (number, doc_id, n_spans) in enumerate(zip(block.numbers, block.doc_ids, block.n_spans, strict=True)):
+            while pending is not None and pending[0] < number:
+                _check_slow(checker, pending, gold_index, slow_records, predicted)
+                pending = next(slow, None)
+            if checker.admit(number, doc_id, n_spans):
+                checker.accept(number, doc_id)
+                doc_of_line[i] = gold_index[doc_id]
+                predicted.append(doc_id)
+        while pending is not None:
+            _check_slow(checker, pending, gold_index, slow_records, predicted)
+            pending = next(slow, None)
+        tables.append(_block_table(block, doc_of_line, surfaces))
+    tables.append(records_table(slow_records, scheme, gold.texts, gold.doc_ids, surfaces, gold=False))
+    return checker.result({}, frozenset(predicted)), _concat(tables)
+
+
+def _check_slow(checker: PredictionChecker, item: tuple[int, bytes], gold_index: Mapping[str, int],
+                out: list[tuple[int, DocRecord]], predicted: list[str]) -> None:
+    number, raw = item
+    data = _parse_slow(raw)
+    record = checker.check(number, data)
+    if record is not None:
+        out.append((gold_index[data["doc_id"]], record))
+        predicted.append(data["doc_id"])
+
+
+def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence[Path], labels: LabelSet, project: Project,
+              string_mode: bool) -> FastInputs | None:
+    """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the reference path."""
+    scheme = Scheme.of(labels)
+    tasks: list[tuple[Path, int, int, ReadOptions]] = []
+    if gold is None:
+        assert gold_path is not None
+        tasks += _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))
+    n_gold_tasks = len(tasks)
+    texts = gold.texts if gold is not None else {}
+    counts = []
+    for path in pred_paths:
+        t = _tasks(path, ReadOptions(scheme, texts=texts, surfaces=string_mode))
+        counts.append(len(t))
+        tasks += t
+    blocks = run_split(read_range, tasks)
+    if gold is None:
+        loaded = _gold_from_blocks(_shifted(blocks[:n_gold_tasks]), gold_path, string_mode)  # type: ignore[arg-type]
+        if loaded is None:
+            return None
+        gold, gold_table = loaded
+    else:
+        gold_table = records_table([(i, gold.docs[d]) for i, d in enumerate(gold.doc_ids)], scheme, gold.texts, gold.doc_ids,
+                                   string_mode, gold=True)
+    gold_index = {d: i for i, d in enumerate(gold.doc_ids)}
+    preds = []
+    start = n_gold_tasks
+    for path, n in zip(pred_paths, counts, strict=True):
+        preds.append(_pred_from_blocks(_shifted(blocks[start:start + n]), path, gold, gold_index, labels, project, scheme, string_mode))
+        start += n
+    return FastInputs(gold, gold_table, tuple(preds))
+
+
+def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet, layers: Sequence[str],
+                 modes: Sequence[str]) -> dict[str, LayerScores]:
+    """Every requested layer (and relations) from two SpanTables: the same LayerScores as engine.score_system."""
+    scheme = Scheme.of(labels)
+    layer_of = np.array([scheme.layers.index(layer) for layer, _ in scheme.labels], dtype=np.int64)
+    local = np.array([labels.layer(layer).label_names.index(lab) for layer, lab in scheme.labels], dtype=np.int64)
+    out: dict[str, LayerScores] = {}
+    for layer in layers:
+        if layer == RELATIONS:
+            out[layer] = _relations(gold, pred, n_docs, scheme)
+            continue
+        names = labels.layer(layer).label_names
+        order = sorted(range(len(names)), key=names.__getitem__)
+        rank_of = np.empty(len(names), dtype=np.int64)
+        rank_of[order] = np.arange(len(names))
+        li = scheme.layers.index(layer)
+
+        def side(t: SpanTable, with_offsets: bool, li: int = li, rank_of: np.ndarray = rank_of) -> tuple[Side, np.ndarray]:
+            mask = layer_of[t.label] == li
+            if with_offsets:
+                mask &= t.start != NO_OFFSET
+            rows = np.flatnonzero(mask)
+            lab = local[t.label[rows]]
+            return Side(t.doc[rows], lab, rank_of[lab], t.start[rows], t.end[rows]), rows
+
+        g, _ = side(gold, True)
+        p, _ = side(pred, True)
+        stats, errors = score_layer_arrays(g, p, n_docs, len(names), modes)
+        if "string" in modes:
+            g_all, g_rows = side(gold, False)
+            p_all, p_rows = side(pred, False)
+            ids: dict[str, int] = {}
+            g_surf = np.asarray([ids.setdefault(gold.surface[i], len(ids)) for i in g_rows.tolist()], dtype=np.int64)
+            p_surf = np.asarray([ids.setdefault(pred.surface[i], len(ids)) for i in p_rows.tolist()], dtype=np.int64)
+            n_surf = max(len(ids), 1)
+            k = len(names)
+            stats["string"] = score_strings((g_all.doc * k + g_all.label) * n_surf + g_surf, (p_all.doc * k + p_all.label) * n_surf + p_surf,
+                                            n_docs, k, n_surf)
+        out[layer] = LayerScores(layer, tuple(names), stats, errors)
+    return out
+
+
+def _relation_keys(t: SpanTable) -> list[tuple[int, ...]]:
+    if not len(t.relations):
+        return []
+    head, tail = t.relations[:, 1], t.relations[:, 2]
+    cols = np.stack([t.doc[head], t.relations[:, 0], t.label[head], t.start[head], t.end[head], t.label[tail], t.start[tail], t.end[tail]], 1)
+    return [tuple(r) for r in cols.tolist()]
+
+
+def _relations(gold: SpanTable, pred: SpanTable, n_docs: int, scheme: Scheme) -> LayerScores:
+    """Relations as engine.score_relations counts them: (role, head span, tail span) multisets per document."""
+    from collections import Counter
+
+    g, p = Counter(_relation_keys(gold)), Counter(_relation_keys(pred))
+    k = len(scheme.roles)
+    index: list[int] = []
+    for key in g.keys() | p.keys():
+        i = (key[0] * k + key[1]) * 8
+        cor = min(g[key], p[key])
+        index += [i] * cor + [i + 4] * cor + [i + 3] * (g[key] - cor) + [i + 7] * (p[key] - cor)
+    from .engine import _bincount
+
+    return LayerScores(RELATIONS, scheme.roles, {"strict": _bincount(np.asarray(index, dtype=np.int64), n_docs, k)})
+
+
+def score_fast(inputs: FastInputs, labels: LabelSet, layers: Sequence[str], modes: Sequence[str]) -> list[SystemScores]:
+    """SystemScores of each prediction file in `inputs`."""
+    n_docs = len(inputs.gold.doc_ids)
+    return [SystemScores(inputs.gold.doc_ids, score_tables(inputs.gold_table, table, n_docs, labels, layers, modes))
+            for _, table in inputs.preds]

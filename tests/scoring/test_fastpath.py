@@ -1,0 +1,222 @@
+"""The fast path (columns.py, fastpath.py, vecmatch.py) gives exactly the reference path's report.
+
+Generated gold and prediction files (valid and invalid lines, relations, text-only spans, duplicates,
+unknown documents) are scored both ways and the JSON reports compared whole; the vectorised matcher
+is compared with engine.score_layer on its own, and the reader is run split over two processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsspans.project import Project
+from newsspans.scoring import fastpath, parallel, vecmatch
+from newsspans.scoring.api import ScoreConfig, default_layers, load_inputs, score_inputs
+from newsspans.scoring.columns import Scheme
+from newsspans.scoring.engine import ALL_MODES, SPAN_MODES, score_layer
+from newsspans.scoring.vecmatch import Side, score_layer_arrays
+
+from ..conftest import REPO
+from .helpers import ENT, LABELS, sets
+from .test_properties import corpus
+
+SCHEME = Scheme.of(LABELS)
+ROLES = [(r.name, sorted(r.head), sorted(r.tail)) for r in LABELS.roles]
+WORDS = ["Kyiv", "the army", "Hamas", "U.S.", "“talks”", "Goma", "strike", "said"]
+DOCS = ["d0", "d1", "d2", "d3"]
+
+
+@st.composite
+def span_dicts(draw, with_ids: bool = True) -> dict:
+    layer, label = draw(st.sampled_from(SCHEME.labels[1:]))  # no BOILERPLATE: keeps documents short
+    span: dict = {"layer": layer, "label": label}
+    if draw(st.integers(0, 9)) > 0:
+        start = draw(st.integers(0, 70))
+        span.update(start=start, end=start + draw(st.integers(1, 12)))
+        if draw(st.booleans()):
+            span["text"] = draw(st.sampled_from(WORDS))
+    else:
+        span["text"] = draw(st.sampled_from(WORDS))
+    allowed = SCHEME.checker.attributes.get(label, {})
+    if allowed and draw(st.booleans()):
+        span["attributes"] = {k: draw(st.sampled_from(sorted(v))) for k, v in allowed.items()}
+    if draw(st.integers(0, 5)) == 0:
+        span["score"] = draw(st.floats(0, 1))
+    if with_ids and draw(st.integers(0, 3)) > 0:
+        span["id"] = "x"  # made unique per line below
+    return span
+
+
+def _line(draw, doc_id: str, valid: bool = False) -> dict:
+    spans = draw(st.lists(span_dicts(), max_size=10))
+    for i, s in enumerate(spans):
+        if "id" in s:
+            s["id"] = f"s{i}"
+    line: dict = {"doc_id": doc_id, "spans": spans}
+    with_ids = [s for s in spans if "id" in s and "start" in s]
+    relations = []
+    for _ in range(draw(st.integers(0, 3)) if with_ids else 0):
+        role, heads, tails = draw(st.sampled_from(ROLES))
+        head, tail = draw(st.sampled_from(with_ids)), draw(st.sampled_from(with_ids))
+        if head["label"] in heads and tail["label"] in tails or (not valid and draw(st.integers(0, 4)) == 0):
+            relations.append({"label": role, "head": head["id"], "tail": tail["id"]})
+    if relations or draw(st.booleans()):
+        line["relations"] = relations
+    return line
+
+
+BROKEN = [b"{not json", b"\xff\xfe{}", b"[]", b'{"doc_id": "d0"}', b'{"doc_id": "D 0", "spans": []}', b"   ",
+          b'{"doc_id": "d1", "spans": [{"layer": "entities", "label": "PER", "start": 5, "end": 2}]}',
+          b'{"doc_id": "d2", "spans": [{"layer": "entities", "label": "XXX", "start": 1, "end": 2}], "relations": []}',
+          b'{"doc_id": "d3", "spans": [{"layer": "entities", "label": "PER", "start": 1, "end": 2, "id": null}]}',
+          b'{"doc_id": "d0", "spans": [{"layer": "entities", "label": "PER", "start": 1.0, "end": 2}]}',
+          b'{"doc_id": "d1", "spans": [{"layer": "entities", "label": "PER", "start": 1, "end": 3, "colour": "red"}]}',
+          b'{"doc_id": "d2", "spans": [{"layer": "entities", "label": "PER", "start": 1, "end": 3, "id": "a"}, '
+          b'{"layer": "entities", "label": "ORG", "start": 4, "end": 6, "id": "a"}]}',
+          b'{"doc_id": "nowhere", "spans": []}', b'{"doc_id": "d3", "spans": [], "relations": null}',
+          b'{"doc_id": "d0", "spans": [{"layer": "events", "label": "ASSAULT", "start": 1, "end": 3, "id": "e"}], '
+          b'"relations": [{"label": "actor", "head": "e", "tail": "missing"}]}']
+
+
+@st.composite
+def files(draw) -> tuple[list[bytes], list[bytes]]:
+    gold = [json.dumps(_line(draw, d, valid=True), ensure_ascii=False).encode() for d in DOCS]
+    pred_docs = draw(st.lists(st.sampled_from([*DOCS, "d9"]), max_size=6))
+    pred = [json.dumps(_line(draw, d), ensure_ascii=draw(st.booleans())).encode() for d in pred_docs]
+    for _ in range(draw(st.integers(0, 3))):
+        pred.insert(draw(st.integers(0, len(pred))), draw(st.sampled_from(BROKEN)))
+    return gold, pred
+
+
+def both_paths(tmp: Path, gold: list[bytes] | None, pred: list[bytes], monkeypatch, *, modes=ALL_MODES, split: str | None = None,
+               bootstrap: int = 30) -> tuple[str, str]:
+    """JSON reports of the fast path and of the reference path for the same files."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    pred_path = tmp / "pred.jsonl"
+    pred_path.write_bytes(b"\n".join(pred) + b"\n")
+    gold_arg = None
+    if gold is not None:
+        (tmp / "gold.jsonl").write_bytes(b"\n".join(gold) + b"\n")
+        gold_arg = str(tmp / "gold.jsonl")
+    config = ScoreConfig(layers=default_layers(LABELS), modes=modes, bootstrap=bootstrap, seed=3)
+    out = []
+    for flag in ("1", "0"):
+        monkeypatch.setenv("NEWSSPANS_FASTPATH", flag)
+        inputs = load_inputs(Project(REPO), LABELS, config, pred=pred_path, gold=gold_arg, split=split)
+        assert (inputs.fast is not None) == (flag == "1")
+        out.append(json.dumps(score_inputs(inputs, LABELS, config), sort_keys=True))
+    return out[0], out[1]
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files())
+def test_fast_path_report_equals_reference(tmp_path_factory, monkeypatch, case):
+    gold, pred = case
+    fast, reference = both_paths(tmp_path_factory.mktemp("fp"), gold, pred, monkeypatch)
+    assert fast == reference
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files())
+def test_fast_path_split_over_two_processes_gives_the_same_report(tmp_path_factory, monkeypatch, case):
+    monkeypatch.setattr(fastpath, "MIN_SPLIT_BYTES", 0)
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    gold, pred = case
+    fast, reference = both_paths(tmp_path_factory.mktemp("fp2"), gold, pred, monkeypatch)
+    assert fast == reference
+
+
+def test_fast_path_on_the_bundled_corpus_with_texts_relations_and_bad_lines(tmp_path, monkeypatch):
+    """Predictions = the test split's gold, thinned and shifted, plus invalid lines: text checks use the corpus texts."""
+    from newsspans.corpus import load_corpus
+
+    corpus = load_corpus(Project(REPO))
+    lines = []
+    for k, doc_id in enumerate(corpus.doc_ids("test")):
+        record = corpus.gold[doc_id].to_exchange()
+        record["spans"] = [s for i, s in enumerate(record["spans"]) if i % 7 != k % 7]
+        for i, s in enumerate(record["spans"]):
+            if i % 11 == 3 and "text" not in s:
+                s["start"] += 1
+        ids = {s.get("id") for s in record["spans"]}
+        record["relations"] = [r for r in record.get("relations", []) if r["head"] in ids and r["tail"] in ids]
+        lines.append(json.dumps(record, ensure_ascii=False).encode())
+    bad = json.loads(lines[0])
+    bad["spans"][0]["text"] = "not the slice"
+    lines += [json.dumps(bad).encode(), b'{"doc_id": "nsp-b1-001", "spans": []}', BROKEN[0]]
+    monkeypatch.setattr(fastpath, "MIN_SPLIT_BYTES", 0)
+    fast, reference = both_paths(tmp_path, None, lines, monkeypatch, split="test", bootstrap=50)
+    assert fast == reference
+    report = json.loads(fast)
+    assert report["rejected"] and report["layers"]["relations"]["modes"]["strict"]["micro"]["correct"] > 0
+
+
+def test_invalid_gold_is_refused_the_same_way(tmp_path, monkeypatch):
+    from newsspans.errors import InputError
+
+    gold = [b'{"doc_id": "d0", "spans": []}', BROKEN[0], b'{"doc_id": "d0", "spans": []}']
+    messages = []
+    for flag in ("1", "0"):
+        monkeypatch.setenv("NEWSSPANS_FASTPATH", flag)
+        with pytest.raises(InputError) as info:
+            both_paths(tmp_path, gold, [], monkeypatch)
+        messages.append(str(info.value))
+    assert messages[0] == messages[1] and ":2: invalid JSON" in messages[0] and "appears twice" in messages[0]
+
+
+def _side(docs: dict, ids: dict[str, int]) -> Side:
+    rows = [(ids[d], s, e, ENT.index(lab), sorted(ENT).index(lab)) for d, spans in docs.items() for s, e, lab in spans]
+    doc, start, end, local, rank = (np.asarray([r[i] for r in rows], dtype=np.int64) for i in range(5))
+    return Side(doc, local, rank, start, end)
+
+
+@pytest.mark.parametrize("limit", [vecmatch.CANDIDATE_LIMIT, 0])
+@settings(max_examples=150, deadline=None)
+@given(data=corpus)
+def test_vectorised_matcher_equals_the_reference_matcher(limit, data):
+    """Counts of every mode and the error counts, with the binary-search candidates and with the sweep."""
+    gold = {d: g for d, (g, _) in data.items()}
+    pred = {d: p for d, (_, p) in data.items()}
+    g, p = sets(gold, pred)
+    reference = score_layer("entities", ENT, g, p, SPAN_MODES)
+    ids = {d: i for i, d in enumerate(g.doc_ids)}
+    old = vecmatch.CANDIDATE_LIMIT
+    vecmatch.CANDIDATE_LIMIT = limit
+    try:
+        stats, errors = score_layer_arrays(_side(gold, ids), _side(pred, ids), len(ids), len(ENT), SPAN_MODES)
+    finally:
+        vecmatch.CANDIDATE_LIMIT = old
+    assert errors == reference.error_counts
+    for mode in SPAN_MODES:
+        assert np.array_equal(stats[mode], reference.stats[mode]), mode
+
+
+def test_run_split_redoes_the_work_of_a_failed_child(monkeypatch):
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    parent = os.getpid()
+
+    def square(x: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("child fails")
+        return x * x
+
+    assert parallel.run_split(square, [(i,) for i in range(5)]) == [0, 1, 4, 9, 16]
+
+
+def test_split_ranges_start_at_line_starts(tmp_path):
+    from newsspans.scoring.columns import split_ranges
+
+    path = tmp_path / "f.jsonl"
+    path.write_bytes(b"".join(b"x" * (i % 7) + b"\n" for i in range(100)))
+    ranges = split_ranges(path, 3)
+    data = path.read_bytes()
+    assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
+    assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
+    assert all(data[a - 1:a] == b"\n" for a, _ in ranges[1:])
