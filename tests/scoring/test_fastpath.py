@@ -177,22 +177,24 @@ def _side(docs: dict, ids: dict[str, int]) -> Side:
     return Side(doc, local, rank, start, end)
 
 
-@pytest.mark.parametrize("limit", [vecmatch.CANDIDATE_LIMIT, 0])
+@pytest.mark.parametrize(("limit", "packed"), [(vecmatch.CANDIDATE_LIMIT, True), (0, False)])
 @settings(max_examples=150, deadline=None)
 @given(data=corpus)
-def test_vectorised_matcher_equals_the_reference_matcher(limit, data):
-    """Counts of every mode and the error counts, with the binary-search candidates and with the sweep."""
+def test_vectorised_matcher_equals_the_reference_matcher(limit, packed, data):
+    """Counts of every mode and the error counts: packed sort keys and binary-search candidates, or lexsort and the sweep."""
     gold = {d: g for d, (g, _) in data.items()}
     pred = {d: p for d, (_, p) in data.items()}
     g, p = sets(gold, pred)
     reference = score_layer("entities", ENT, g, p, SPAN_MODES)
     ids = {d: i for i, d in enumerate(g.doc_ids)}
-    old = vecmatch.CANDIDATE_LIMIT
+    old = vecmatch.CANDIDATE_LIMIT, vecmatch._pack
     vecmatch.CANDIDATE_LIMIT = limit
+    if not packed:
+        vecmatch._pack = lambda columns: None
     try:
         stats, errors = score_layer_arrays(_side(gold, ids), _side(pred, ids), len(ids), len(ENT), SPAN_MODES)
     finally:
-        vecmatch.CANDIDATE_LIMIT = old
+        vecmatch.CANDIDATE_LIMIT, vecmatch._pack = old
     assert errors == reference.error_counts
     for mode in SPAN_MODES:
         assert np.array_equal(stats[mode], reference.stats[mode]), mode

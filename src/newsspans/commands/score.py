@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import json
 import os
 import sys
 import time
@@ -21,7 +20,7 @@ from ..project import Project
 from ..scoring.adapters import parse_options
 from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
 from ..scoring.engine import ALL_MODES, RELATIONS
-from ..scoring.report import render_markdown, render_text
+from ..scoring.report import render_markdown, render_text, report_json
 from . import add_root, guarded
 
 
@@ -86,10 +85,10 @@ def run(args: argparse.Namespace) -> int:
             print(r.render(), file=sys.stderr)
         print(f"refused: {len(rejected)} problem(s) in the input; fix them or pass --skip-invalid", file=sys.stderr)
         return 2
-    report = score_inputs(inputs, labels, config)
+    report = score_inputs(inputs, labels, config, encode_documents=args.json is not None)
     timer.mark("score and report")
     if args.json is not None:
-        text = json.dumps(report, ensure_ascii=False)
+        text = report_json(report)
         print(text) if str(args.json) == "-" else atomic_write_text(args.json, text + "\n")
     if args.html is not None:
         from ..scoring.html import render_html

@@ -128,33 +128,35 @@ def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred
     return Inputs(gold_set, pred_set, other)
 
 
-def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig) -> dict[str, Any]:
-    """The JSON report of `inputs` (see `score`)."""
+def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig, *, encode_documents: bool = False) -> dict[str, Any]:
+    """The JSON report of `inputs` (see `score`); `encode_documents` prepares report.report_json."""
     if inputs.fast is None:
-        return score(inputs.gold, inputs.pred, labels, config, inputs.other)
+        return score(inputs.gold, inputs.pred, labels, config, inputs.other, encode_documents=encode_documents)
     from .fastpath import score_fast
 
     systems = score_fast(inputs.fast, labels, config.layers, config.modes)
-    return _report(inputs.gold, inputs.pred, systems[0], labels, config, (inputs.other, systems[1]) if inputs.other is not None else None)
+    return _report(inputs.gold, inputs.pred, systems[0], labels, config, (inputs.other, systems[1]) if inputs.other is not None else None,
+                   encode_documents)
 
 
-def score(gold: GoldSet, pred: PredSet, labels: LabelSet, config: ScoreConfig, other: PredSet | None = None) -> dict[str, Any]:
+def score(gold: GoldSet, pred: PredSet, labels: LabelSet, config: ScoreConfig, other: PredSet | None = None, *,
+          encode_documents: bool = False) -> dict[str, Any]:
     """Score `pred` (and optionally compare with `other`) against `gold`; returns the JSON report."""
     layers: Sequence[str] = config.layers
     scores = score_system(gold, pred, labels, layers, config.modes, keep_errors=config.keep_errors)
     other_scores = (other, score_system(gold, other, labels, layers, config.modes)) if other is not None else None
-    report = _report(gold, pred, scores, labels, config, other_scores)
+    report = _report(gold, pred, scores, labels, config, other_scores, encode_documents)
     if config.keep_errors:
         report["errors"] = [error_to_dict(e) for ls in scores.layers.values() for e in ls.errors]
     return report
 
 
 def _report(gold: GoldSet, pred: PredSet, scores: SystemScores, labels: LabelSet, config: ScoreConfig,
-            other: tuple[PredSet, SystemScores] | None) -> dict[str, Any]:
+            other: tuple[PredSet, SystemScores] | None, encode_documents: bool = False) -> dict[str, Any]:
     rejected = len(pred.rejected) + (len(other[0].rejected) if other else 0)
     signature = build_signature(signature_config(config, gold, labels, rejected, other is not None))
     return build_report(ReportInputs(gold, pred, scores, signature, format_signature(signature), config.bootstrap, config.seed,
-                                     config.zero_division, other))
+                                     config.zero_division, other, encode_documents))
 
 
 def error_to_dict(e: Any) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -52,6 +53,41 @@ class ReportInputs:
     seed: int | None
     zero_division: float | None = None
     other: tuple[PredSet, SystemScores] | None = None
+    encode_documents: bool = False  # also encode the per-document figures as JSON (see report_json)
+
+
+class PerDocument(dict):
+    """The per-document figures; `json` holds them already encoded when the report is to be written."""
+
+    json: str | None = None
+
+
+def _per_document(scores: SystemScores, encode: bool) -> PerDocument:
+    out = PerDocument(per_document(scores))
+    if encode:
+        out.json = json.dumps(out, ensure_ascii=False)
+    return out
+
+
+def report_json(report: Mapping[str, Any]) -> str:
+    """`json.dumps(report, ensure_ascii=False)`, reusing per-document figures encoded while the bootstrap ran."""
+    figures = report.get("documents", {}).get("per_document")
+    if not isinstance(figures, PerDocument) or figures.json is None:
+        return json.dumps(report, ensure_ascii=False)
+
+    def obj(d: Mapping[str, Any], inner: bool) -> str:
+        parts = []
+        for key, value in d.items():
+            if inner and key == "per_document":
+                text = figures.json
+            elif not inner and key == "documents":
+                text = obj(value, True)
+            else:
+                text = json.dumps(value, ensure_ascii=False)
+            parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
+        return "{" + ", ".join(parts) + "}"
+
+    return obj(report, False)
 
 
 def build_report(inp: ReportInputs) -> dict[str, Any]:
@@ -63,7 +99,8 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     blocks = [credit(scores.layers[layer].stats[mode][:, cols], _weight(mode)) for (layer, mode), cols in zip(keys, present, strict=True)]
     boot = inp.bootstrap and n_docs
     # the bootstrap runs in a forked child while this process lists the per-document figures
-    work = [(per_document, (scores,)), (resampled_sums, (blocks, inp.bootstrap, inp.seed))] if boot else [(per_document, (scores,))]
+    documents_job = (_per_document, (scores, inp.encode_documents))
+    work = [documents_job, (resampled_sums, (blocks, inp.bootstrap, inp.seed))] if boot else [documents_job]
     done = run_split(_call, work) if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [_call(*w) for w in work]
     documents = done[0]
     resampled = done[1] if boot else [None] * len(keys)

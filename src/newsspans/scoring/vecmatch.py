@@ -51,19 +51,43 @@ def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.cumsum(change) - 1, first
 
 
+def _bits(column: np.ndarray) -> int:
+    """Bits that hold every value of a non-negative column."""
+    return int(column.max()).bit_length() if len(column) else 0
+
+
+def _pack(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]] | None:
+    """The columns packed into one int64 that sorts like them (first column most significant) and the bit
+    width of each, or None if 63 bits are too few."""
+    widths = [max(_bits(c), 1) for c in columns]
+    if sum(widths) > 63 or any(len(c) and c.min() < 0 for c in columns):
+        return None
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column, width in zip(columns, widths, strict=True):
+        key <<= width
+        key |= column
+    return key, widths
+
+
 def _pair_equal(g: Side, p: Side, with_label: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-to-one pairs of spans with equal (doc, start, end[, label]): k-th gold with k-th pred of a group,
     both in label order. Returns (gold index, pred index, pred items per group of each pred span)."""
     ng = len(g)
-    where = np.concatenate([(g.doc << SHIFT) + g.start, (p.doc << SHIFT) + p.start])  # document and start
-    end = np.concatenate([g.end, p.end])
+    doc = np.concatenate([g.doc, p.doc])
+    start = np.concatenate([g.start, p.start])
+    length = np.concatenate([g.end, p.end]) - start
     rank = np.concatenate([g.rank, p.rank])
     side = np.concatenate([np.zeros(ng, dtype=np.int64), np.ones(len(p), dtype=np.int64)])
-    # then end, and label rank and side in the order each stage needs (ranks < 2**16)
-    minor = (end << 17) + (rank << 1) + side if with_label else (end << 17) + (side << 16) + rank
-    order = np.lexsort((minor, where))
-    where, end, rank = where[order], end[order], rank[order]
-    group, first = _groups(where, end, rank) if with_label else _groups(where, end)
+    # sort by document, start, length, then (label rank, side) or (side, label rank): one packed key when it fits
+    cols = [doc, start, length, rank, side] if with_label else [doc, start, length, side, rank]
+    packed = _pack(cols)
+    if packed is not None:
+        key, widths = packed
+        order = np.argsort(key, kind="stable")
+        group, first = _groups(key[order] >> (widths[-1] if with_label else widths[-1] + widths[-2]))
+    else:
+        order = np.lexsort(tuple(reversed(cols)))
+        group, first = _groups(*(c[order] for c in cols[:4 if with_label else 3]))
     is_pred = side[order] == 1
     n_groups = len(first)
     n_gold = np.bincount(group[~is_pred], minlength=n_groups)
