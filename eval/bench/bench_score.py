@@ -2,7 +2,8 @@
 
 Ours: all four modes, per-label counts and 1,000-sample bootstrap CIs (seed 0).
 nervaluate: its Evaluator (four modes, per type). seqeval: strict IOB2 classification report.
-Prints wall time, throughput ratios and peak RSS; then the scaling checks (100,000 documents; one
+Prints median wall and CPU time, throughput ratios, peak RSS of the largest process (ru_maxrss) and the
+peak PSS summed over the process tree (the scorer forks a worker); then the scaling checks (100,000 documents; one
 document with 20,000 spans).
 
 Usage: python eval/bench/bench_score.py [--docs 20000] [--skip-peers] [--scale]
@@ -12,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from common import REPO
@@ -24,17 +28,80 @@ from make_span_files import write_files
 HERE = Path(__file__).resolve().parent
 
 
-def run(cmd: list[str]) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    out, err = proc.stdout.read(), proc.stderr.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise SystemExit(f"{cmd[1]} failed ({proc.returncode}): {err[-2000:]}")
-    return wall, usage.ru_maxrss / 1024, out
+@dataclass
+class Run:
+    wall: float  # seconds
+    cpu: float  # user + system seconds, the process and its children
+    rss: float  # peak RSS of the largest single process, MB (what ru_maxrss reports)
+    tree_pss: float  # peak sum of PSS over the process and its children, sampled every 10 ms, MB
+
+
+def _tree(pid: int) -> list[int]:
+    """`pid` and its descendants (from /proc/*/stat)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents.setdefault(int(fields[1]), []).append(int(entry))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += parents.get(p, [])
+    return out
+
+
+def _pss_mb(pids: list[int]) -> float:
+    total = 0
+    for p in pids:
+        try:
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def run_once(cmd: list[str]) -> Run:
+    """Time one child process (wait4 gives its CPU time and peak RSS, descendants included); sample its tree's PSS."""
+    peak = [0.0]
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], _pss_mb(_tree(proc.pid)))
+                done.wait(0.01)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if Path("/proc/self/smaps_rollup").exists():
+            sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode not in (0, 1):
+            err.seek(0)
+            raise SystemExit(f"{cmd[1]} failed ({proc.returncode}): {err.read()[-2000:].decode(errors='replace')}")
+    return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, peak[0])
+
+
+def run(cmd: list[str], repeat: int) -> Run:
+    """Median wall and CPU time of `repeat` runs; the largest memory figures seen."""
+    runs = [run_once(cmd) for _ in range(repeat)]
+    return Run(statistics.median(r.wall for r in runs), statistics.median(r.cpu for r in runs), max(r.rss for r in runs),
+               max(r.tree_pss for r in runs))
+
+
+def line(name: str, r: Run, n_docs: int, what: str) -> str:
+    return (f"{name:<11} {r.wall:6.2f} s  cpu {r.cpu:6.2f} s  {n_docs / r.wall:8.0f} docs/s  peak RSS {r.rss:5.0f} MB"
+            f"  tree PSS {r.tree_pss:5.0f} MB  ({what})")
 
 
 def ours(folder: Path, bootstrap: int = 1000) -> list[str]:
@@ -46,34 +113,37 @@ def ours(folder: Path, bootstrap: int = 1000) -> list[str]:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("--docs", type=int, default=20_000)
+    p.add_argument("--repeat", type=int, default=3, help="runs per tool; medians are reported (default: %(default)s)")
     p.add_argument("--skip-peers", action="store_true")
     p.add_argument("--scale", action="store_true", help="also run 100,000 documents and one 20,000-span document")
     args = p.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "main"
         n = write_files(folder, args.docs)
-        print(f"{args.docs} documents, {n['gold']} gold and {n['pred']} predicted spans (entities layer)")
-        t_ours, rss_ours, _ = run(ours(folder))
-        print(f"newsspans   {t_ours:7.2f} s  {args.docs / t_ours:9.0f} docs/s  peak RSS {rss_ours:6.0f} MB  (4 modes, per label, 1,000-sample CIs)")
+        print(f"{args.docs} documents, {n['gold']} gold and {n['pred']} predicted spans (entities layer); median of {args.repeat} runs")
+        r_ours = run(ours(folder), args.repeat)
+        print(line("newsspans", r_ours, args.docs, "4 modes, per label, 1,000-sample CIs, JSON report"))
         if not args.skip_peers:
-            t_nv, rss_nv, _ = run([sys.executable, str(HERE / "run_nervaluate.py"), str(folder / "gold.jsonl"), str(folder / "pred.jsonl")])
-            print(f"nervaluate  {t_nv:7.2f} s  {args.docs / t_nv:9.0f} docs/s  peak RSS {rss_nv:6.0f} MB  (4 modes, per type, no CIs)")
-            t_sq, rss_sq, _ = run([sys.executable, str(HERE / "run_seqeval.py"), str(folder / "gold.conll"), str(folder / "pred.conll")])
-            print(f"seqeval     {t_sq:7.2f} s  {args.docs / t_sq:9.0f} docs/s  peak RSS {rss_sq:6.0f} MB  (strict IOB2 only, per type, no CIs)")
-            print(f"throughput ratio vs nervaluate: {t_nv / t_ours:.1f}x (target >= 8x); RSS ratio: {rss_ours / rss_nv:.2f} (target <= 0.33)")
-            print(f"throughput ratio vs seqeval:    {t_sq / t_ours:.1f}x; RSS ratio: {rss_ours / rss_sq:.2f}")
+            r_nv = run([sys.executable, str(HERE / "run_nervaluate.py"), str(folder / "gold.jsonl"), str(folder / "pred.jsonl")], args.repeat)
+            print(line("nervaluate", r_nv, args.docs, "4 modes, per type, no CIs"))
+            r_sq = run([sys.executable, str(HERE / "run_seqeval.py"), str(folder / "gold.conll"), str(folder / "pred.conll")], args.repeat)
+            print(line("seqeval", r_sq, args.docs, "strict IOB2 only, per type, no CIs"))
+            print(f"vs nervaluate: throughput {r_nv.wall / r_ours.wall:.1f}x (target >= 8x), CPU time {r_nv.cpu / r_ours.cpu:.1f}x; "
+                  f"peak RSS {r_ours.rss / r_nv.rss:.2f} (target <= 0.33), tree PSS {r_ours.tree_pss / r_nv.tree_pss:.2f}")
+            print(f"vs seqeval:    throughput {r_sq.wall / r_ours.wall:.1f}x, CPU time {r_sq.cpu / r_ours.cpu:.1f}x; "
+                  f"peak RSS {r_ours.rss / r_sq.rss:.2f}, tree PSS {r_ours.tree_pss / r_sq.tree_pss:.2f}")
         if args.scale:
             big = Path(tmp) / "big"
             nb = write_files(big, 5 * args.docs, seed=1)
-            t_big, rss_big, _ = run(ours(big))
-            print(f"scaling: {5 * args.docs} documents ({nb['gold']} gold spans) {t_big:.2f} s = {t_big / t_ours:.2f}x the time of "
-                  f"{args.docs} (linear: 5.0x); peak RSS {rss_big:.0f} MB")
+            r_big = run(ours(big), 1)
+            print(f"scaling: {5 * args.docs} documents ({nb['gold']} gold spans) {r_big.wall:.2f} s = {r_big.wall / r_ours.wall:.2f}x the time of "
+                  f"{args.docs} (linear: 5.0x); peak RSS {r_big.rss:.0f} MB")
             long = Path(tmp) / "long"
             nl = write_files(long, 1, long_doc=18_000, seed=2)
-            t_long, _, _ = run(ours(long, bootstrap=1000))
-            per_long = t_long / nl["gold"]
-            per_short = t_ours / n["gold"]
-            print(f"one document with {nl['gold']} gold spans: {t_long:.2f} s, {1e6 * per_long:.1f} us/span vs {1e6 * per_short:.1f} us/span "
+            r_long = run(ours(long), args.repeat)
+            per_long = r_long.wall / nl["gold"]
+            per_short = r_ours.wall / n["gold"]
+            print(f"one document with {nl['gold']} gold spans: {r_long.wall:.2f} s, {1e6 * per_long:.1f} us/span vs {1e6 * per_short:.1f} us/span "
                   f"for short documents: ratio {per_long / per_short:.2f} (target <= 2)")
 
 

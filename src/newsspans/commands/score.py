@@ -17,10 +17,8 @@ from pathlib import Path
 from ..jsonio import atomic_write_text
 from ..labels import LabelSet
 from ..project import Project
-from ..scoring.adapters import parse_options
-from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
-from ..scoring.engine import ALL_MODES, RELATIONS
-from ..scoring.report import render_markdown, render_text, report_json
+from ..scoring.modes import ALL_MODES, RELATIONS
+from ..scoring.prefetch import fast_path_applies, start_reading
 from . import add_root, guarded
 
 
@@ -54,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # The scorer's matrix products are small; OpenBLAS threads that spin while forked workers run
+    # slow everything down. Takes effect only if numpy is not imported yet (a command-line run).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     gc.freeze()  # the scorer builds millions of small tuples that live to the end: cyclic GC passes over them are wasted
     gc.disable()
     try:
@@ -65,6 +66,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run(args: argparse.Namespace) -> int:
     project = Project.find(args.root)
     labels = LabelSet.load(project.labels_path)
+    reading = None
+    if args.gold is not None and fast_path_applies(args.pred_format, args.gold_format, bool(args.errors or args.html)):
+        # big files: a child starts reading them now, while the scorer (numpy included) is imported
+        modes = args.mode or ALL_MODES
+        reading = start_reading(Path(args.gold), [args.pred] + ([args.compare] if args.compare else []), labels, "string" in modes)
+    try:
+        return _run(args, project, labels, reading)
+    finally:
+        if reading is not None:
+            reading.child.cancel()
+
+
+def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: object) -> int:
+    timer = PhaseTimer()
+    from ..scoring.adapters import parse_options
+    from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
+    from ..scoring.report import render_markdown, render_text, report_json
+
     config = ScoreConfig(layers=tuple(args.layer or default_layers(labels)), modes=tuple(args.mode or ALL_MODES), bootstrap=args.bootstrap,
                          seed=args.seed, pred_format=args.pred_format, keep_errors=bool(args.errors or args.html))
     check_config(config, labels)
@@ -72,9 +91,9 @@ def run(args: argparse.Namespace) -> int:
     options = {**parse_options(args.format_option), "notices": notices}
     span_layers = [name for name in config.layers if name != RELATIONS]
     layer = span_layers[0] if len(span_layers) == 1 else "entities"  # where token and string formats put their spans
-    timer = PhaseTimer()
+    timer.mark("imports")
     inputs = load_inputs(project, labels, config, pred=args.pred, gold=args.gold, split=args.split, gold_format=args.gold_format,
-                         compare=args.compare, options=options, layer=layer)
+                         compare=args.compare, options=options, layer=layer, reading=reading)  # type: ignore[arg-type]
     timer.mark("read and check")
     gold, pred, other = inputs.gold, inputs.pred, inputs.other
     for message in notices:
@@ -111,9 +130,17 @@ class PhaseTimer:
 
     def mark(self, name: str) -> None:
         now = time.perf_counter()
-        self.phases.append((name, now - self.last))
+        self.phases.append((name, now - self.last, _peak_mb()))
         self.last = now
 
     def report(self) -> None:
         if self.on:
-            print("timing: " + ", ".join(f"{name} {seconds:.3f} s" for name, seconds in self.phases), file=sys.stderr)
+            print("timing: " + ", ".join(f"{name} {seconds:.3f} s (peak {mb:.0f} MB)" for name, seconds, mb in self.phases), file=sys.stderr)
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return 0.0
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

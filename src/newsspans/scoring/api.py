@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from ..project import Project
 from .adapters import FormatContext, reader_for
 from .engine import ALL_MODES, RELATIONS, SystemScores, score_system
 from .inputs import GoldSet, PredSet, check_predictions, gold_from_corpus, gold_from_records
+from .prefetch import Reading, fast_path_applies
 from .report import ReportInputs, build_report
 from .signature import MATCHING, build_signature, format_signature
 
@@ -102,16 +102,14 @@ class Inputs:
     fast: Any = None  # fastpath.FastInputs
 
 
-def fast_path_applies(config: ScoreConfig, gold_format: str) -> bool:
-    """The fast path reads exchange-format JSONL and does not keep individual errors (--errors, --html)."""
-    return config.pred_format == "jsonl" and gold_format == "jsonl" and not config.keep_errors and os.environ.get("NEWSSPANS_FASTPATH", "1") != "0"
-
-
 def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred: Path, gold: str | None = None, split: str | None = None,
                 gold_format: str = "jsonl", compare: Path | None = None, options: Mapping[str, Any] | None = None,
-                layer: str = "entities") -> Inputs:
-    """Read and check gold and predictions, by the fast path when it applies."""
-    if fast_path_applies(config, gold_format):
+                layer: str = "entities", reading: Reading | None = None) -> Inputs:
+    """Read and check gold and predictions, by the fast path when it applies.
+
+    `reading`: prefetch.start_reading(gold, [pred, compare]) started earlier, used by the fast path (or stopped).
+    """
+    if fast_path_applies(config.pred_format, gold_format, config.keep_errors):
         from .fastpath import load_fast
 
         gold_set = load_gold(project, None, split, labels)[0] if gold is None else None
@@ -119,9 +117,13 @@ def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred
         for path in paths:
             if not path.is_file():
                 raise InputError("cannot read: not a file", file=str(path))
-        fast = load_fast(gold_set, None if gold is None else Path(gold), paths, labels, project, "string" in config.modes)
+        fast = load_fast(gold_set, None if gold is None else Path(gold), paths, labels, project, "string" in config.modes,
+                         reading if gold is not None else None)
+        reading = None
         if fast is not None:
             return Inputs(fast.gold, fast.preds[0][0], fast.preds[1][0] if compare is not None else None, fast)
+    if reading is not None:
+        reading.child.cancel()
     gold_set, _ = load_gold(project, gold, split, labels, gold_format, options, layer)
     pred_set = load_predictions(pred, gold_set, labels, project, config.pred_format, layer, options)
     other = load_predictions(compare, gold_set, labels, project, config.pred_format, layer, options) if compare is not None else None

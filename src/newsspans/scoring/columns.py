@@ -81,13 +81,17 @@ class ReadOptions:
     gold: bool = False  # gold surfaces come from the span's text only
 
 
-def split_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
-    """`parts` byte ranges of `path`, each starting at a line start (fewer when the file is small)."""
+def split_ranges(path: Path, parts: int, first_share: float | None = None) -> list[tuple[int, int]]:
+    """`parts` byte ranges of `path`, each starting at a line start (fewer when the file is small).
+
+    Ranges are equal, or with two parts the first holds about `first_share` of the bytes.
+    """
     size = path.stat().st_size
     bounds = [0]
     with path.open("rb") as handle:
         for k in range(1, parts):
-            handle.seek(max(size * k // parts, bounds[-1]))
+            cut = int(size * first_share) if first_share is not None and parts == 2 else size * k // parts
+            handle.seek(max(cut, bounds[-1]))
             if handle.tell() > 0:
                 handle.readline()
             pos = handle.tell()

@@ -16,12 +16,10 @@ from ..labels import LabelSet
 from ..model import Span
 from .inputs import DocRecord, GoldSet, PredSet, Row
 from .match import align
-from .modes import MODES, classify
+from .modes import ALL_MODES, MODES, RELATIONS, SPAN_MODES, classify
 from .strings import normalise_surface
 
-SPAN_MODES = ("strict", "exact", "partial", "type")
-ALL_MODES = (*SPAN_MODES, "string")
-RELATIONS = "relations"
+__all__ = ["ALL_MODES", "RELATIONS", "SPAN_MODES", "LayerScores", "SystemScores", "score_layer", "score_relations", "score_system"]
 
 
 @dataclass(frozen=True, slots=True)

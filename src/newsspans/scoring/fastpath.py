@@ -22,6 +22,7 @@ from .columns import NO_OFFSET, Block, ReadOptions, Scheme, read_range, split_ra
 from .engine import RELATIONS, LayerScores, SystemScores
 from .inputs import DocRecord, GoldSet, PredictionChecker, PredSet
 from .parallel import jobs, run_split
+from .prefetch import Reading
 from .strings import normalise_surface
 from .vecmatch import Side, score_layer_arrays, score_strings
 
@@ -181,23 +182,34 @@ def _check_slow(checker: PredictionChecker, item: tuple[int, bytes], gold_index:
 
 
 def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence[Path], labels: LabelSet, project: Project,
-              string_mode: bool) -> FastInputs | None:
-    """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the reference path."""
+              string_mode: bool, reading: Reading | None = None) -> FastInputs | None:
+    """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the reference path.
+
+    `reading`: the same files already being read by prefetch.start_reading.
+    """
     scheme = Scheme.of(labels)
-    tasks: list[tuple[Path, int, int, ReadOptions]] = []
+    if reading is not None:
+        per_file = reading.blocks()
+        gold_blocks, pred_blocks = per_file[0], per_file[1:]
+    else:
+        tasks: list[tuple[Path, int, int, ReadOptions]] = []
+        if gold is None:
+            assert gold_path is not None
+            tasks += _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))
+        n_gold_tasks = len(tasks)
+        texts = gold.texts if gold is not None else {}
+        counts = []
+        for path in pred_paths:
+            t = _tasks(path, ReadOptions(scheme, texts=texts, surfaces=string_mode))
+            counts.append(len(t))
+            tasks += t
+        blocks = run_split(read_range, tasks)
+        gold_blocks, pred_blocks, start = blocks[:n_gold_tasks], [], n_gold_tasks
+        for n in counts:
+            pred_blocks.append(blocks[start:start + n])
+            start += n
     if gold is None:
-        assert gold_path is not None
-        tasks += _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))
-    n_gold_tasks = len(tasks)
-    texts = gold.texts if gold is not None else {}
-    counts = []
-    for path in pred_paths:
-        t = _tasks(path, ReadOptions(scheme, texts=texts, surfaces=string_mode))
-        counts.append(len(t))
-        tasks += t
-    blocks = run_split(read_range, tasks)
-    if gold is None:
-        loaded = _gold_from_blocks(_shifted(blocks[:n_gold_tasks]), gold_path, string_mode)  # type: ignore[arg-type]
+        loaded = _gold_from_blocks(_shifted(gold_blocks), gold_path, string_mode)  # type: ignore[arg-type]
         if loaded is None:
             return None
         gold, gold_table = loaded
@@ -205,12 +217,9 @@ def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence
         gold_table = records_table([(i, gold.docs[d]) for i, d in enumerate(gold.doc_ids)], scheme, gold.texts, gold.doc_ids,
                                    string_mode, gold=True)
     gold_index = {d: i for i, d in enumerate(gold.doc_ids)}
-    preds = []
-    start = n_gold_tasks
-    for path, n in zip(pred_paths, counts, strict=True):
-        preds.append(_pred_from_blocks(_shifted(blocks[start:start + n]), path, gold, gold_index, labels, project, scheme, string_mode))
-        start += n
-    return FastInputs(gold, gold_table, tuple(preds))
+    preds = tuple(_pred_from_blocks(_shifted(blocks), path, gold, gold_index, labels, project, scheme, string_mode)
+                  for path, blocks in zip(pred_paths, pred_blocks, strict=True))
+    return FastInputs(gold, gold_table, preds)
 
 
 def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet, layers: Sequence[str],

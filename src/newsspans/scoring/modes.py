@@ -12,6 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+SPAN_MODES = ("strict", "exact", "partial", "type")
+ALL_MODES = (*SPAN_MODES, "string")
+RELATIONS = "relations"
+
 
 @dataclass(frozen=True, slots=True)
 class Mode:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -25,43 +26,75 @@ def jobs() -> int:
     return 2 if hasattr(os, "fork") and (os.cpu_count() or 1) > 1 else 1
 
 
+class Forked:
+    """`fn(*task)` for each task, in a child forked now; `results()` collects them.
+
+    Without fork (or with NEWSSPANS_JOBS=1) nothing starts and `results()` computes them here.
+    """
+
+    def __init__(self, fn: Callable[..., Any], tasks: Sequence[tuple[Any, ...]]) -> None:
+        self.fn, self.tasks = fn, list(tasks)
+        self.pid: int | None = None
+        self.read_fd = -1
+        if not self.tasks or jobs() < 2 or not hasattr(os, "fork"):
+            return
+        read_fd, write_fd = os.pipe()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:  # the child: never returns
+            os.close(read_fd)
+            code = 0
+            try:
+                payload = pickle.dumps([fn(*task) for task in self.tasks], protocol=pickle.HIGHEST_PROTOCOL)
+            except BaseException:  # any failure: the parent redoes the work
+                payload, code = b"", 1
+            try:
+                with os.fdopen(write_fd, "wb") as out:
+                    out.write(payload)
+            finally:
+                os._exit(code)
+        os.close(write_fd)
+        self.pid, self.read_fd = pid, read_fd
+
+    def cancel(self) -> None:
+        """Stop the child (its results are not needed)."""
+        if self.pid is not None:
+            os.close(self.read_fd)
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = None
+
+    def results(self) -> list[Any]:
+        """The child's results, or the same computed here if it failed."""
+        if self.pid is None:
+            return [self.fn(*task) for task in self.tasks]
+        with os.fdopen(self.read_fd, "rb") as handle:
+            payload = handle.read()
+        _, status = os.waitpid(self.pid, 0)
+        self.pid = None
+        out: list[Any] | None = None
+        if os.waitstatus_to_exitcode(status) == 0 and payload:
+            try:
+                out = pickle.loads(payload)
+            except Exception:  # a truncated payload: redo
+                out = None
+        if out is None or len(out) != len(self.tasks):
+            out = [self.fn(*task) for task in self.tasks]
+        return out
+
+
 def run_split(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]]) -> list[T]:
     """`[fn(*task) for task in tasks]`, odd-numbered tasks in a forked child when allowed."""
     if len(tasks) < 2 or jobs() < 2 or not hasattr(os, "fork"):
         return [fn(*task) for task in tasks]
     mine, theirs = list(range(0, len(tasks), 2)), list(range(1, len(tasks), 2))
-    read_fd, write_fd = os.pipe()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        os.close(read_fd)
-        code = 0
-        try:
-            payload = pickle.dumps([fn(*tasks[i]) for i in theirs], protocol=pickle.HIGHEST_PROTOCOL)
-        except BaseException:  # any failure: the parent redoes the work
-            payload, code = b"", 1
-        try:
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(payload)
-        finally:
-            os._exit(code)
-    os.close(write_fd)
+    child = Forked(fn, [tasks[i] for i in theirs])
     results: dict[int, T] = {}
     try:
         for i in mine:
             results[i] = fn(*tasks[i])
     finally:
-        with os.fdopen(read_fd, "rb") as handle:
-            payload = handle.read()
-        _, status = os.waitpid(pid, 0)
-    child: list[T] | None = None
-    if os.waitstatus_to_exitcode(status) == 0 and payload:
-        try:
-            child = pickle.loads(payload)
-        except Exception:  # a truncated payload: redo
-            child = None
-    if child is None or len(child) != len(theirs):
-        child = [fn(*tasks[i]) for i in theirs]
-    results.update(zip(theirs, child, strict=True))
+        done = child.results()
+    results.update(zip(theirs, done, strict=True))
     return [results[i] for i in range(len(tasks))]
