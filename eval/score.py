@@ -5,7 +5,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from newsspans.commands.score import main
+from newsspans.commands.score import cli
 
 if __name__ == "__main__":
-    sys.exit(main())
+    cli()

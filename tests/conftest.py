@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -29,3 +30,9 @@ def make_project(root: Path, doc_ids: tuple[str, ...] = (SEED_ID,)) -> Path:
 @pytest.fixture
 def seed_project(tmp_path: Path) -> Path:
     return make_project(tmp_path / "proj")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _gold_cache_in_a_temporary_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The scorer's gold cache (goldcache.py) writes here during tests, never to the user's ~/.cache."""
+    os.environ["NEWSSPANS_CACHE_DIR"] = str(tmp_path_factory.mktemp("goldcache"))

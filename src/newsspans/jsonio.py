@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import InputError, RefusedOverwrite
 
@@ -50,6 +50,15 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
     Raises:
         RefusedOverwrite: if `path` exists and `overwrite` is false.
     """
+    atomic_write_with(path, lambda handle: handle.write(text), overwrite=overwrite)
+
+
+def atomic_write_with(path: Path, write: Callable[[TextIO], Any], *, overwrite: bool = True) -> None:
+    """Call `write(handle)` on a temporary UTF-8 text file, then move it to `path` (`os.replace`): all or nothing.
+
+    Raises:
+        RefusedOverwrite: if `path` exists and `overwrite` is false.
+    """
     path = Path(path)
     if not overwrite and path.exists():
         raise RefusedOverwrite(f"{path} exists; pass the overwrite flag to replace it")
@@ -57,7 +66,7 @@ def atomic_write_text(path: Path, text: str, *, overwrite: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o644)  # mkstemp creates 0600

@@ -7,6 +7,7 @@ is compared with engine.score_layer on its own, and the reader is run split over
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 from pathlib import Path
@@ -65,7 +66,7 @@ def _line(draw, doc_id: str, valid: bool = False) -> dict:
     for _ in range(draw(st.integers(0, 3)) if with_ids else 0):
         role, heads, tails = draw(st.sampled_from(ROLES))
         head, tail = draw(st.sampled_from(with_ids)), draw(st.sampled_from(with_ids))
-        if head["label"] in heads and tail["label"] in tails or (not valid and draw(st.integers(0, 4)) == 0):
+        if (head["label"] in heads and tail["label"] in tails) or (not valid and draw(st.integers(0, 4)) == 0):
             relations.append({"label": role, "head": head["id"], "tail": tail["id"]})
     if relations or draw(st.booleans()):
         line["relations"] = relations
@@ -187,14 +188,13 @@ def test_vectorised_matcher_equals_the_reference_matcher(limit, packed, data):
     g, p = sets(gold, pred)
     reference = score_layer("entities", ENT, g, p, SPAN_MODES)
     ids = {d: i for i, d in enumerate(g.doc_ids)}
-    old = vecmatch.CANDIDATE_LIMIT, vecmatch._pack
+    old = vecmatch.CANDIDATE_LIMIT, vecmatch.KEY_BITS
     vecmatch.CANDIDATE_LIMIT = limit
-    if not packed:
-        vecmatch._pack = lambda columns: None
+    vecmatch.KEY_BITS = 63 if packed else 0
     try:
         stats, errors = score_layer_arrays(_side(gold, ids), _side(pred, ids), len(ids), len(ENT), SPAN_MODES)
     finally:
-        vecmatch.CANDIDATE_LIMIT, vecmatch._pack = old
+        vecmatch.CANDIDATE_LIMIT, vecmatch.KEY_BITS = old
     assert errors == reference.error_counts
     for mode in SPAN_MODES:
         assert np.array_equal(stats[mode], reference.stats[mode]), mode
@@ -220,5 +220,78 @@ def test_split_ranges_start_at_line_starts(tmp_path):
     ranges = split_ranges(path, 3)
     data = path.read_bytes()
     assert ranges[0][0] == 0 and ranges[-1][1] == len(data)
-    assert all(a == b for (_, a), (b, _) in zip(ranges, ranges[1:], strict=False))
+    assert all(a == b for (_, a), (b, _) in itertools.pairwise(ranges))
     assert all(data[a - 1:a] == b"\n" for a, _ in ranges[1:])
+
+
+def _gold_and_pred(tmp: Path, n_docs: int = 30) -> tuple[list[bytes], list[bytes]]:
+    gold = [json.dumps({"doc_id": f"d{i}", "spans": [{"layer": "entities", "label": ENT[i % 8], "start": 2 * j, "end": 2 * j + 1 + i % 3,
+                                                     "id": f"e{j}"} for j in range(5)]}).encode() for i in range(n_docs)]
+    pred = [json.dumps({"doc_id": f"d{i}", "spans": [{"layer": "entities", "label": ENT[(i + j) % 8], "start": 2 * j, "end": 2 * j + 2}
+                                                     for j in range(4)]}).encode() for i in range(0, n_docs, 2)]
+    return gold, pred
+
+
+def test_gold_cache_hit_gives_the_same_report_and_a_broken_entry_is_ignored(tmp_path, monkeypatch):
+    from newsspans.scoring import goldcache
+
+    monkeypatch.setenv("NEWSSPANS_CACHE_DIR", str(tmp_path / "cache"))
+    gold, pred = _gold_and_pred(tmp_path)
+    first, reference = both_paths(tmp_path / "a", gold, pred, monkeypatch, modes=("strict", "string"))
+    entries = list((tmp_path / "cache").glob("gold-*.npz"))
+    assert len(entries) == 1 and first == reference
+    second, _ = both_paths(tmp_path / "a", gold, pred, monkeypatch, modes=("strict", "string"))
+    assert second == first
+    sha = goldcache.file_sha256(tmp_path / "a" / "gold.jsonl")
+    assert goldcache.load(sha, LABELS, surfaces=True) is not None
+    entries[0].write_bytes(b"not a zip file")
+    assert goldcache.load(sha, LABELS, surfaces=True) is None
+    third, _ = both_paths(tmp_path / "a", gold, pred, monkeypatch, modes=("strict", "string"))
+    assert third == first and goldcache.load(sha, LABELS, surfaces=True) is not None  # rewritten
+
+
+def test_gold_cache_misses_when_the_gold_changes_and_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEWSSPANS_CACHE_DIR", str(tmp_path / "cache"))
+    gold, pred = _gold_and_pred(tmp_path)
+    a, _ = both_paths(tmp_path / "a", gold, pred, monkeypatch, modes=("strict",))
+    gold[3] = gold[3].replace(b'"start": 0, "end": 1', b'"start": 0, "end": 2')
+    b, reference = both_paths(tmp_path / "b", gold, pred, monkeypatch, modes=("strict",))
+    assert a != b and b == reference
+    assert len(list((tmp_path / "cache").glob("gold-*.npz"))) == 2
+    monkeypatch.setenv("NEWSSPANS_CACHE", "0")
+    gold[4] = gold[4].replace(b'"start": 0, "end": 1', b'"start": 0, "end": 3')
+    both_paths(tmp_path / "c", gold, pred, monkeypatch, modes=("strict",))
+    assert len(list((tmp_path / "cache").glob("gold-*.npz"))) == 2
+
+
+def _cli(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(REPO / "eval" / "score.py"), *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=300)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+def test_command_line_prefetch_cold_and_warm_cache_equal_the_reference(tmp_path):
+    """Files over prefetch.MIN_BYTES: the reading child starts before numpy is imported; then again from the gold cache."""
+    gold, pred = _gold_and_pred(tmp_path, n_docs=6000)
+    pred.insert(7, b'{"doc_id": "d2", "spans": []}')  # a repeated document: rejected, as a line the validator never sees
+    (tmp_path / "gold.jsonl").write_bytes(b"\n".join(gold) + b"\n")
+    (tmp_path / "pred.jsonl").write_bytes(b"\n".join(pred) + b"\n")
+    assert (tmp_path / "gold.jsonl").stat().st_size > (1 << 20)
+    env = {"NEWSSPANS_CACHE_DIR": str(tmp_path / "cache"), "NEWSSPANS_JOBS": "2"}
+    outs = []
+    for extra in ({}, {}, {"NEWSSPANS_FASTPATH": "0"}):
+        out = tmp_path / f"r{len(outs)}.json"
+        code, _stdout, stderr = _cli(["--gold", str(tmp_path / "gold.jsonl"), "--pred", str(tmp_path / "pred.jsonl"), "--layer", "entities",
+                                     "--bootstrap", "100", "--skip-invalid", "--json", str(out)], {**env, **extra})
+        assert code == 1, stderr
+        outs.append(out.read_text(encoding="utf-8"))
+    assert outs[0] == outs[1] == outs[2]
+    assert len(list((tmp_path / "cache").glob("gold-*.npz"))) == 1
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(b"\n".join([*gold, gold[0]]) + b"\n")
+    results = [_cli(["--gold", str(bad), "--pred", str(tmp_path / "pred.jsonl"), "--layer", "entities"], {**env, **extra})
+               for extra in ({}, {"NEWSSPANS_FASTPATH": "0"})]
+    assert results[0][0] == results[1][0] == 2 and results[0][2] == results[1][2] and "appears twice" in results[0][2]

@@ -10,11 +10,12 @@ import argparse
 import gc
 import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..jsonio import atomic_write_text
+from ..jsonio import atomic_write_text, atomic_write_with
 from ..labels import LabelSet
 from ..project import Project
 from ..scoring.modes import ALL_MODES, RELATIONS
@@ -63,6 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         gc.enable()
 
 
+def cli() -> None:
+    """Console entry point: `main`, then exit at once (skipping the interpreter's tear-down of a large heap)."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def run(args: argparse.Namespace) -> int:
     project = Project.find(args.root)
     labels = LabelSet.load(project.labels_path)
@@ -82,7 +91,7 @@ def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: 
     timer = PhaseTimer()
     from ..scoring.adapters import parse_options
     from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
-    from ..scoring.report import render_markdown, render_text, report_json
+    from ..scoring.report import render_markdown, render_text, write_report_json
 
     config = ScoreConfig(layers=tuple(args.layer or default_layers(labels)), modes=tuple(args.mode or ALL_MODES), bootstrap=args.bootstrap,
                          seed=args.seed, pred_format=args.pred_format, keep_errors=bool(args.errors or args.html))
@@ -104,11 +113,16 @@ def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: 
             print(r.render(), file=sys.stderr)
         print(f"refused: {len(rejected)} problem(s) in the input; fix them or pass --skip-invalid", file=sys.stderr)
         return 2
-    report = score_inputs(inputs, labels, config, encode_documents=args.json is not None)
-    timer.mark("score and report")
-    if args.json is not None:
-        text = report_json(report)
-        print(text) if str(args.json) == "-" else atomic_write_text(args.json, text + "\n")
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as documents:
+        # a JSON report without the HTML one keeps the per-document figures as text only (memory)
+        report = score_inputs(inputs, labels, config, documents_to=documents if args.json is not None and args.html is None else None)
+        timer.mark("score and report")
+        if args.json is not None:
+            if str(args.json) == "-":
+                write_report_json(report, sys.stdout)
+                sys.stdout.write("\n")
+            else:
+                atomic_write_with(args.json, lambda handle: (write_report_json(report, handle), handle.write("\n")))
     if args.html is not None:
         from ..scoring.html import render_html
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from .. import __version__
 from ..corpus import Corpus, load_corpus
@@ -15,6 +14,7 @@ from ..labels import LabelSet
 from ..project import Project
 from .adapters import FormatContext, reader_for
 from .engine import ALL_MODES, RELATIONS, SystemScores, score_system
+from .goldcache import file_sha256
 from .inputs import GoldSet, PredSet, check_predictions, gold_from_corpus, gold_from_records
 from .prefetch import Reading, fast_path_applies
 from .report import ReportInputs, build_report
@@ -62,17 +62,6 @@ def load_gold(project: Project, gold: str | None, split: str | None, labels: Lab
     path = Path(gold)
     records = reader_for(gold_format)(path, FormatContext(texts={}, layer=layer, options={"labels": labels, **(options or {})}))
     return gold_from_records(records, str(path), labels, file_sha256(path)), None
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes (or of a folder's files in name order)."""
-    digest = hashlib.sha256()
-    for item in sorted(path.rglob("*")) if path.is_dir() else [path]:
-        if item.is_file():
-            with item.open("rb") as handle:
-                while chunk := handle.read(1 << 20):
-                    digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_predictions(path: Path, gold: GoldSet, labels: LabelSet, project: Project, fmt: str = "jsonl", layer: str = "entities",
@@ -130,35 +119,36 @@ def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred
     return Inputs(gold_set, pred_set, other)
 
 
-def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig, *, encode_documents: bool = False) -> dict[str, Any]:
-    """The JSON report of `inputs` (see `score`); `encode_documents` prepares report.report_json."""
+def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig, *, documents_to: TextIO | None = None) -> dict[str, Any]:
+    """The JSON report of `inputs` (see `score`); with `documents_to`, per-document figures are kept only as JSON
+    text in that file (report.EncodedDocuments; write the report with report.write_report_json)."""
     if inputs.fast is None:
-        return score(inputs.gold, inputs.pred, labels, config, inputs.other, encode_documents=encode_documents)
+        return score(inputs.gold, inputs.pred, labels, config, inputs.other, documents_to=documents_to)
     from .fastpath import score_fast
 
     systems = score_fast(inputs.fast, labels, config.layers, config.modes)
     return _report(inputs.gold, inputs.pred, systems[0], labels, config, (inputs.other, systems[1]) if inputs.other is not None else None,
-                   encode_documents)
+                   documents_to)
 
 
 def score(gold: GoldSet, pred: PredSet, labels: LabelSet, config: ScoreConfig, other: PredSet | None = None, *,
-          encode_documents: bool = False) -> dict[str, Any]:
+          documents_to: TextIO | None = None) -> dict[str, Any]:
     """Score `pred` (and optionally compare with `other`) against `gold`; returns the JSON report."""
     layers: Sequence[str] = config.layers
     scores = score_system(gold, pred, labels, layers, config.modes, keep_errors=config.keep_errors)
     other_scores = (other, score_system(gold, other, labels, layers, config.modes)) if other is not None else None
-    report = _report(gold, pred, scores, labels, config, other_scores, encode_documents)
+    report = _report(gold, pred, scores, labels, config, other_scores, documents_to)
     if config.keep_errors:
         report["errors"] = [error_to_dict(e) for ls in scores.layers.values() for e in ls.errors]
     return report
 
 
 def _report(gold: GoldSet, pred: PredSet, scores: SystemScores, labels: LabelSet, config: ScoreConfig,
-            other: tuple[PredSet, SystemScores] | None, encode_documents: bool = False) -> dict[str, Any]:
+            other: tuple[PredSet, SystemScores] | None, documents_to: TextIO | None = None) -> dict[str, Any]:
     rejected = len(pred.rejected) + (len(other[0].rejected) if other else 0)
     signature = build_signature(signature_config(config, gold, labels, rejected, other is not None))
     return build_report(ReportInputs(gold, pred, scores, signature, format_signature(signature), config.bootstrap, config.seed,
-                                     config.zero_division, other, encode_documents))
+                                     config.zero_division, other, documents_to))
 
 
 def error_to_dict(e: Any) -> dict[str, Any]:

@@ -16,7 +16,7 @@ import json
 from array import array
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import pairwise, repeat
+from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +106,15 @@ def read_range(path: Path, start: int, stop: int, opts: ReadOptions) -> Block:
     block = Block()
     hook = SpanHook(opts.scheme)
     decode = json.JSONDecoder(object_hook=hook).decode
+    ids = hook.ids
+    pending: list[tuple] = []  # spans of accepted lines, moved into the block's arrays now and then
+    counts: list[int] = []  # spans per accepted line since the last move
     number = 0
     for raw in _lines(path, start, stop):
         number += 1
         if not raw.strip():
             continue
-        hook.ids.clear()
+        ids.clear()
         try:
             data = decode(raw.decode("utf-8"))
         except Exception:  # not UTF-8, not JSON, too deep, an unhashable label...: the validator says which
@@ -123,10 +126,53 @@ def read_range(path: Path, start: int, stop: int, opts: ReadOptions) -> Block:
         spans, relations = data.get("spans"), data.get("relations", [])
         if type(spans) is not list or type(relations) is not list:
             block.slow.append((number, raw))
-        elif relations or not _accept(block, number, data["doc_id"], spans, hook.ids, opts):
+        elif relations or not _gate1(spans, ids, data["doc_id"], opts):
+            _move(block, pending, counts, opts)
             _one_line(block, number, json.loads(raw.decode("utf-8")), raw, opts)
+        else:
+            block.numbers.append(number)
+            block.doc_ids.append(data["doc_id"])
+            pending += spans
+            counts.append(len(spans))
+            if len(pending) > 8192:
+                _move(block, pending, counts, opts)
+    _move(block, pending, counts, opts)
     block.n_lines = number
     return block
+
+
+def _gate1(spans: list, ids: list[str], doc_id: str, opts: ReadOptions) -> bool:
+    """A line whose spans all became tuples, with unique ids and offsets inside the document text when known."""
+    if spans and set(map(type, spans)) != {tuple}:
+        return False
+    if len(set(ids)) != len(ids):
+        return False
+    text = opts.texts.get(doc_id) if opts.texts else None
+    if text is not None:
+        for _, s, e, t, _ in spans:
+            if s != NO_OFFSET and (e > len(text) or (t is not None and text[s:e] != t)):
+                return False
+    return True
+
+
+def _move(block: Block, pending: list[tuple], counts: list[int], opts: ReadOptions) -> None:
+    """Append the pending spans (of the last len(counts) accepted lines) to the block's columns; empty both lists."""
+    if not counts:
+        return
+    first = len(block.doc_ids) - len(counts)
+    block.n_spans.extend(counts)
+    if pending:
+        lids, starts, ends, texts, _ = zip(*pending, strict=True)
+        block.line.extend(chain.from_iterable(map(repeat, range(first, first + len(counts)), counts)))
+        block.label.extend(lids)
+        block.start.extend(starts)
+        block.end.extend(ends)
+        if opts.surfaces:
+            docs = [opts.texts.get(d) for d in block.doc_ids[first:]] if opts.texts else repeat(None)
+            doc_of = chain.from_iterable(map(repeat, docs, counts))
+            block.surface.extend(_surface(t, s, e, doc, opts.gold) for t, s, e, doc in zip(texts, starts, ends, doc_of, strict=False))
+    pending.clear()
+    counts.clear()
 
 
 class SpanHook:
@@ -136,21 +182,31 @@ class SpanHook:
     Offsets of a text-only span are NO_OFFSET. Accepted span ids are collected in `ids` (per line).
     """
 
-    __slots__ = ("attributes", "ids", "label_id", "valid_attrs")
+    __slots__ = ("attributes", "by_name", "ids", "label_id", "layer_of", "valid_attrs")
 
     def __init__(self, scheme: Scheme) -> None:
         self.ids: list[str] = []
         self.label_id = scheme.label_id
+        names = [label for _, label in scheme.labels]
+        # label names unique across layers (as in labels.json): look up by name, then compare the layer
+        self.by_name = {label: i for i, (_, label) in enumerate(scheme.labels)} if len(set(names)) == len(names) else None
+        self.layer_of = [layer for layer, _ in scheme.labels]
         allowed = scheme.checker.attributes
         self.attributes = {i: allowed.get(label, {}) for (_, label), i in scheme.label_id.items()}
         self.valid_attrs: dict[tuple, bool] = {}
 
     def __call__(self, d: dict) -> Any:
-        if "label" not in d or "layer" not in d:
+        label = d.get("label")
+        if label is None:
             return d
-        lid = self.label_id.get((d["layer"], d["label"]))
-        if lid is None:
-            return d
+        if self.by_name is not None:
+            lid = self.by_name.get(label)  # an unhashable label raises TypeError: the line goes to the validator
+            if lid is None or d.get("layer") != self.layer_of[lid]:
+                return d
+        else:
+            lid = self.label_id.get((d.get("layer"), label))
+            if lid is None:
+                return d
         n = len(d) - 2  # keys left to account for: each optional key found with a valid value
         if "start" in d:
             s, e = d["start"], d.get("end")
@@ -194,32 +250,6 @@ class SpanHook:
         if n:  # an unknown key, or a known one set to null
             return d
         return (lid, s, e, t, sid)
-
-
-def _accept(block: Block, number: int, doc_id: str, spans: list, ids: list[str], opts: ReadOptions) -> bool:
-    """Gate 1: add a line whose spans all became tuples (ids unique, offsets inside a known text)."""
-    if spans and set(map(type, spans)) != {tuple}:
-        return False
-    if len(set(ids)) != len(ids):
-        return False
-    text = opts.texts.get(doc_id) if opts.texts else None
-    if text is not None:
-        for _, s, e, t, _ in spans:
-            if s != NO_OFFSET and (e > len(text) or (t is not None and text[s:e] != t)):
-                return False
-    index = len(block.doc_ids)
-    block.numbers.append(number)
-    block.doc_ids.append(doc_id)
-    block.n_spans.append(len(spans))
-    if spans:
-        lids, starts, ends, texts, _ = zip(*spans, strict=True)
-        block.line.extend(repeat(index, len(spans)))
-        block.label.extend(lids)
-        block.start.extend(starts)
-        block.end.extend(ends)
-        if opts.surfaces:
-            block.surface.extend(_surface(t, s, e, text, opts.gold) for t, s, e in zip(texts, starts, ends, strict=True))
-    return True
 
 
 def _lines(path: Path, start: int, stop: int, chunk: int = 1 << 20) -> Iterator[bytes]:

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..labels import LabelSet
 from ..project import Project
+from . import goldcache
 from .columns import NO_OFFSET, Block, ReadOptions, Scheme, read_range, split_ranges
 from .engine import RELATIONS, LayerScores, SystemScores
 from .inputs import DocRecord, GoldSet, PredictionChecker, PredSet
@@ -129,10 +130,8 @@ def _parse_slow(raw: bytes) -> Any:
         return "invalid JSON: nested too deeply"
 
 
-def _gold_from_blocks(blocks: Sequence[Block], path: Path, surfaces: bool) -> tuple[GoldSet, SpanTable] | None:
+def _gold_from_blocks(blocks: Sequence[Block], path: Path, surfaces: bool, sha256: str) -> tuple[GoldSet, SpanTable] | None:
     """The gold, or None when any line needs the validator (the reference path then names every problem)."""
-    from .api import file_sha256
-
     doc_ids = [d for b in blocks for d in b.doc_ids]
     if any(b.slow for b in blocks) or len(set(doc_ids)) != len(doc_ids):
         return None
@@ -140,7 +139,7 @@ def _gold_from_blocks(blocks: Sequence[Block], path: Path, surfaces: bool) -> tu
     for b in blocks:
         tables.append(_block_table(b, np.arange(first, first + len(b.doc_ids), dtype=np.int64), surfaces))
         first += len(b.doc_ids)
-    gold = GoldSet(name=path.name, sha256=file_sha256(path), split=None, doc_ids=tuple(doc_ids), docs={})
+    gold = GoldSet(name=path.name, sha256=sha256, split=None, doc_ids=tuple(doc_ids), docs={})
     return gold, _concat(tables)
 
 
@@ -185,17 +184,27 @@ def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence
               string_mode: bool, reading: Reading | None = None) -> FastInputs | None:
     """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the reference path.
 
+    A gold file is taken from goldcache when it holds it, and stored there after a successful read.
     `reading`: the same files already being read by prefetch.start_reading.
     """
     scheme = Scheme.of(labels)
+    sha = cached = None
+    if gold is None:
+        assert gold_path is not None
+        sha = reading.gold_sha256 if reading is not None else goldcache.file_sha256(gold_path)
+        cached = goldcache.load(sha, labels, string_mode)
     if reading is not None:
         per_file = reading.blocks()
-        gold_blocks, pred_blocks = per_file[0], per_file[1:]
+        if reading.gold_cached:
+            gold_blocks = run_split(read_range, _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))) \
+                if cached is None else []  # the entry vanished or broke since the check
+            pred_blocks = per_file
+        else:
+            gold_blocks, pred_blocks = per_file[0], per_file[1:]
     else:
         tasks: list[tuple[Path, int, int, ReadOptions]] = []
-        if gold is None:
-            assert gold_path is not None
-            tasks += _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))
+        if gold is None and cached is None:
+            tasks += _tasks(gold_path, ReadOptions(scheme, surfaces=string_mode, gold=True))  # type: ignore[arg-type]
         n_gold_tasks = len(tasks)
         texts = gold.texts if gold is not None else {}
         counts = []
@@ -209,10 +218,16 @@ def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence
             pred_blocks.append(blocks[start:start + n])
             start += n
     if gold is None:
-        loaded = _gold_from_blocks(_shifted(gold_blocks), gold_path, string_mode)  # type: ignore[arg-type]
-        if loaded is None:
-            return None
-        gold, gold_table = loaded
+        assert gold_path is not None and sha is not None
+        if cached is not None:
+            gold = GoldSet(name=gold_path.name, sha256=sha, split=None, doc_ids=cached[0], docs={})
+            gold_table = cached[1]
+        else:
+            loaded = _gold_from_blocks(_shifted(gold_blocks), gold_path, string_mode, sha)
+            if loaded is None:
+                return None
+            gold, gold_table = loaded
+            goldcache.save(sha, labels, string_mode, gold.doc_ids, gold_table)
     else:
         gold_table = records_table([(i, gold.docs[d]) for i, d in enumerate(gold.doc_ids)], scheme, gold.texts, gold.doc_ids,
                                    string_mode, gold=True)
@@ -244,6 +259,9 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
             if with_offsets:
                 mask &= t.start != NO_OFFSET
             rows = np.flatnonzero(mask)
+            if len(rows) == len(mask):  # every span: no copies
+                lab = local[t.label]
+                return Side(t.doc, lab, rank_of[lab], t.start, t.end), rows
             lab = local[t.label[rows]]
             return Side(t.doc[rows], lab, rank_of[lab], t.start[rows], t.end[rows]), rows
 

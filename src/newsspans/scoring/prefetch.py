@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..labels import LabelSet
+from . import goldcache
 from .columns import Block, ReadOptions, Scheme, read_range, split_ranges
 from .parallel import Forked, jobs
 
@@ -30,10 +31,12 @@ def fast_path_applies(pred_format: str, gold_format: str, keep_errors: bool) -> 
 class Reading:
     """The files, the parts this process reads, and the child reading the others."""
 
-    files: list[Path]
+    files: list[Path]  # the gold file (unless cached) and the prediction files
     mine: list[tuple[Path, int, int, ReadOptions]]
     theirs: list[tuple[Path, int, int, ReadOptions]]
     child: Forked
+    gold_sha256: str
+    gold_cached: bool  # goldcache has the gold file: it is not read
 
     def blocks(self) -> list[list[Block]]:
         """Per file, its Blocks in file order (this process's part first)."""
@@ -48,15 +51,19 @@ class Reading:
 
 
 def start_reading(gold: Path, preds: Sequence[Path], labels: LabelSet, string_mode: bool) -> Reading | None:
-    """Fork a child reading the second part of `gold` and each of `preds`; None when not worth it."""
+    """Fork a child reading the second part of `gold` (unless cached) and of each of `preds`; None when not worth it."""
     files = [gold, *preds]
     if jobs() < 2 or not hasattr(os, "fork") or not all(p.is_file() for p in files) or sum(p.stat().st_size for p in files) < MIN_BYTES:
         return None
+    sha = goldcache.file_sha256(gold)
+    cached = goldcache.has(sha, labels, string_mode)
+    if cached:
+        files = list(preds)
     scheme = Scheme.of(labels)
     mine, theirs = [], []
-    for i, path in enumerate(files):
-        opts = ReadOptions(scheme, surfaces=string_mode, gold=i == 0)
+    for path in files:
+        opts = ReadOptions(scheme, surfaces=string_mode, gold=path == gold and not cached)
         ranges = split_ranges(path, 2, PARENT_SHARE)
         mine.append((path, *ranges[0], opts))
         theirs += [(path, *r, opts) for r in ranges[1:]]
-    return Reading(files, mine, theirs, Forked(read_range, theirs))
+    return Reading(files, mine, theirs, Forked(read_range, theirs), sha, cached)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TextIO
 
 import numpy as np
 
@@ -53,41 +54,50 @@ class ReportInputs:
     seed: int | None
     zero_division: float | None = None
     other: tuple[PredSet, SystemScores] | None = None
-    encode_documents: bool = False  # also encode the per-document figures as JSON (see report_json)
+    documents_to: TextIO | None = None  # keep per-document figures only as JSON text written here (see EncodedDocuments)
 
 
-class PerDocument(dict):
-    """The per-document figures; `json` holds them already encoded when the report is to be written."""
+class EncodedDocuments:
+    """Per-document figures kept only as JSON text in a temporary file (the command line's JSON report):
+    written chunk by chunk while the bootstrap runs, copied into the report by `write_report_json`."""
 
-    json: str | None = None
+    def __init__(self, handle: TextIO) -> None:
+        self.handle = handle
+
+    def copy_to(self, out: TextIO) -> None:
+        self.handle.seek(0)
+        shutil.copyfileobj(self.handle, out, 1 << 20)
 
 
-def _per_document(scores: SystemScores, encode: bool) -> PerDocument:
-    out = PerDocument(per_document(scores))
-    if encode:
-        out.json = json.dumps(out, ensure_ascii=False)
-    return out
+def _per_document(scores: SystemScores, to: TextIO | None) -> dict[str, Any] | EncodedDocuments:
+    if to is None:
+        return per_document(scores)
+    n = len(scores.doc_ids)
+    to.write("{")
+    for start in range(0, n, DOCUMENT_CHUNK):
+        text = json.dumps(per_document(scores, start, min(n, start + DOCUMENT_CHUNK)), ensure_ascii=False)[1:-1]
+        if text:
+            to.write(", " + text if start else text)
+    to.write("}")
+    return EncodedDocuments(to)
 
 
-def report_json(report: Mapping[str, Any]) -> str:
-    """`json.dumps(report, ensure_ascii=False)`, reusing per-document figures encoded while the bootstrap ran."""
-    figures = report.get("documents", {}).get("per_document")
-    if not isinstance(figures, PerDocument) or figures.json is None:
-        return json.dumps(report, ensure_ascii=False)
+def write_report_json(report: Mapping[str, Any], out: TextIO) -> None:
+    """`out.write(json.dumps(report, ensure_ascii=False))`, with EncodedDocuments copied in place."""
 
-    def obj(d: Mapping[str, Any], inner: bool) -> str:
-        parts = []
-        for key, value in d.items():
-            if inner and key == "per_document":
-                text = figures.json
-            elif not inner and key == "documents":
-                text = obj(value, True)
-            else:
-                text = json.dumps(value, ensure_ascii=False)
-            parts.append(f"{json.dumps(key, ensure_ascii=False)}: {text}")
-        return "{" + ", ".join(parts) + "}"
+    def write(value: Any) -> None:
+        if isinstance(value, EncodedDocuments):
+            value.copy_to(out)
+        elif isinstance(value, dict) and any(isinstance(v, (dict, EncodedDocuments)) for v in value.values()):
+            out.write("{")
+            for i, (key, item) in enumerate(value.items()):
+                out.write(("" if i == 0 else ", ") + json.dumps(key, ensure_ascii=False) + ": ")
+                write(item)
+            out.write("}")
+        else:
+            out.write(json.dumps(value, ensure_ascii=False))
 
-    return obj(report, False)
+    write(report)
 
 
 def build_report(inp: ReportInputs) -> dict[str, Any]:
@@ -96,14 +106,26 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     n_docs = len(scores.doc_ids)
     keys = [(layer, mode) for layer, ls in scores.layers.items() for mode in ls.stats]
     present = [np.flatnonzero(scores.layers[layer].stats[mode].any(axis=(0, 2))) for layer, mode in keys]
-    blocks = [credit(scores.layers[layer].stats[mode][:, cols], _weight(mode)) for (layer, mode), cols in zip(keys, present, strict=True)]
+    widths = [4 * len(cols) for cols in present]
+    matrix = np.empty((n_docs, sum(widths)), dtype=np.float32)  # every (layer, mode) block side by side: one product per resample chunk
+    at = 0
+    for (layer, mode), cols, width in zip(keys, present, widths, strict=True):
+        matrix[:, at:at + width] = credit(scores.layers[layer].stats[mode][:, cols], _weight(mode))
+        at += width
+    blocks = [matrix]
     boot = inp.bootstrap and n_docs
     # the bootstrap runs in a forked child while this process lists the per-document figures
-    documents_job = (_per_document, (scores, inp.encode_documents))
+    documents_job = (_per_document, (scores, inp.documents_to))
     work = [documents_job, (resampled_sums, (blocks, inp.bootstrap, inp.seed))] if boot else [documents_job]
     done = run_split(_call, work) if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [_call(*w) for w in work]
     documents = done[0]
-    resampled = done[1] if boot else [None] * len(keys)
+    resampled: list[Any] = [None] * len(keys)
+    if boot:
+        sums, at = done[1][0], 0
+        for i, width in enumerate(widths):
+            resampled[i] = sums[:, at:at + width]
+            at += width
+    del blocks, matrix
     layers: dict[str, Any] = {}
     for (layer, mode), cols, sampled in zip(keys, present, resampled, strict=True):
         ls = scores.layers[layer]
@@ -158,20 +180,24 @@ def _call(fn: Any, args: tuple[Any, ...]) -> Any:
     return fn(*args)
 
 
-def per_document(scores: SystemScores) -> dict[str, dict[str, dict[str, list[Any]]]]:
-    """Per document, layer and mode: [precision, recall, f1, cor, inc, par, mis, spu] (null where undefined)."""
-    out: dict[str, dict[str, dict[str, list[Any]]]] = {d: {} for d in scores.doc_ids}
+DOCUMENT_CHUNK = 2000  # documents per piece of encoded per-document figures
+
+
+def per_document(scores: SystemScores, start: int = 0, stop: int | None = None) -> dict[str, dict[str, dict[str, list[Any]]]]:
+    """Per document (of doc_ids[start:stop]), layer and mode: [precision, recall, f1, cor, inc, par, mis, spu] (null where undefined)."""
+    ids = scores.doc_ids[start:stop]
+    out: dict[str, dict[str, dict[str, list[Any]]]] = {d: {} for d in ids}
     for layer, ls in scores.layers.items():
         modes = list(ls.stats)
         columns = []
         for mode in modes:
-            counts = ls.stats[mode].sum(1)  # [n_docs, 8]
+            counts = ls.stats[mode][start:stop].sum(1)  # [docs, 8]
             figures = np.round(prf(counts, _weight(mode)), 6)
             rows = figures.tolist()
             if np.isnan(figures).any():
                 rows = [[None if x != x else x for x in row] for row in rows]
             columns.append([f + c for f, c in zip(rows, counts[:, [0, 1, 2, 3, 7]].tolist(), strict=True)])
-        for doc_id, *per_mode in zip(scores.doc_ids, *columns, strict=True):
+        for doc_id, *per_mode in zip(ids, *columns, strict=True):
             out[doc_id][layer] = dict(zip(modes, per_mode, strict=True))
     return out
 

@@ -46,7 +46,8 @@ def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -
     if not blocks:
         return []
     n_docs = blocks[0].shape[0]
-    matrix = np.concatenate([b.reshape(n_docs, -1).astype(np.float32) for b in blocks], axis=1)
+    matrix = blocks[0] if len(blocks) == 1 and blocks[0].dtype == np.float32 and blocks[0].ndim == 2 else \
+        np.concatenate([b.reshape(n_docs, -1).astype(np.float32) for b in blocks], axis=1)
     sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
     start = 0
     for weights in bootstrap_weights(n_docs, n_samples, seed):

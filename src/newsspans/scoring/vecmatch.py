@@ -19,6 +19,7 @@ from .engine import _OUTCOMES, SPAN_MODES, _bincount
 from .match import _overlap_candidates
 
 SHIFT = 32  # document index and start share one int64 sort key
+KEY_BITS = 63  # a packed sort key must fit in an int64; otherwise lexsort
 CANDIDATE_LIMIT = 50_000_000  # beyond this many candidate pairs, use the sweep of match.py
 
 
@@ -56,44 +57,48 @@ def _bits(column: np.ndarray) -> int:
     return int(column.max()).bit_length() if len(column) else 0
 
 
-def _pack(columns: Sequence[np.ndarray]) -> tuple[np.ndarray, list[int]] | None:
-    """The columns packed into one int64 that sorts like them (first column most significant) and the bit
-    width of each, or None if 63 bits are too few."""
-    widths = [max(_bits(c), 1) for c in columns]
-    if sum(widths) > 63 or any(len(c) and c.min() < 0 for c in columns):
-        return None
-    key = np.zeros(len(columns[0]), dtype=np.int64)
+def _pack(columns: Sequence[np.ndarray | int], widths: Sequence[int]) -> np.ndarray:
+    """Columns (or constants) packed into one int64 that sorts like them, first column most significant."""
+    n = next(len(c) for c in columns if isinstance(c, np.ndarray))
+    key = np.zeros(n, dtype=np.int64)
     for column, width in zip(columns, widths, strict=True):
         key <<= width
         key |= column
-    return key, widths
+    return key
 
 
 def _pair_equal(g: Side, p: Side, with_label: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One-to-one pairs of spans with equal (doc, start, end[, label]): k-th gold with k-th pred of a group,
     both in label order. Returns (gold index, pred index, pred items per group of each pred span)."""
     ng = len(g)
-    doc = np.concatenate([g.doc, p.doc])
-    start = np.concatenate([g.start, p.start])
-    length = np.concatenate([g.end, p.end]) - start
-    rank = np.concatenate([g.rank, p.rank])
-    side = np.concatenate([np.zeros(ng, dtype=np.int64), np.ones(len(p), dtype=np.int64)])
-    # sort by document, start, length, then (label rank, side) or (side, label rank): one packed key when it fits
-    cols = [doc, start, length, rank, side] if with_label else [doc, start, length, side, rank]
-    packed = _pack(cols)
-    if packed is not None:
-        key, widths = packed
+    g_len, p_len = g.end - g.start, p.end - p.start
+    # sort by document, start, length, then (label rank, side) or (side, label rank): one packed int64 key when it fits
+    widths = [max(_bits(a), _bits(b), 1) for a, b in ((g.doc, p.doc), (g.start, p.start), (g_len, p_len), (g.rank, p.rank))]
+    widths.insert(4 if with_label else 3, 1)  # side: gold 0, pred 1
+    negative = any(len(a) and a.min() < 0 for a in (g.doc, p.doc, g.start, p.start))
+    if sum(widths) <= KEY_BITS and not negative:
+        def cols(s: Side, length: np.ndarray, side: int) -> list[np.ndarray | int]:
+            return [s.doc, s.start, length, s.rank, side] if with_label else [s.doc, s.start, length, side, s.rank]
+
+        key = np.concatenate([_pack(cols(g, g_len, 0), widths), _pack(cols(p, p_len, 1), widths)])
         order = np.argsort(key, kind="stable")
-        group, first = _groups(key[order] >> (widths[-1] if with_label else widths[-1] + widths[-2]))
+        key = key[order]
+        key >>= widths[-1] if with_label else widths[-1] + widths[-2]
+        group, first = _groups(key)
+        del key
     else:
-        order = np.lexsort(tuple(reversed(cols)))
-        group, first = _groups(*(c[order] for c in cols[:4 if with_label else 3]))
-    is_pred = side[order] == 1
+        side = np.concatenate([np.zeros(ng, dtype=np.int64), np.ones(len(p), dtype=np.int64)])
+        columns = [np.concatenate([a, b]) for a, b in ((g.doc, p.doc), (g.start, p.start), (g_len, p_len), (g.rank, p.rank))]
+        columns.insert(4 if with_label else 3, side)
+        order = np.lexsort(tuple(reversed(columns)))
+        group, first = _groups(*(c[order] for c in columns[:4] if c is not side))
+    is_pred = order >= ng
     n_groups = len(first)
     n_gold = np.bincount(group[~is_pred], minlength=n_groups)
     n_pred = np.bincount(group[is_pred], minlength=n_groups)
     pos = np.arange(len(order)) - first[group]
     rank_in_side = np.where(is_pred, pos - n_gold[group], pos)
+    del pos
     gold_hit = ~is_pred & (rank_in_side < n_pred[group])
     partner = first[group[gold_hit]] + n_gold[group[gold_hit]] + rank_in_side[gold_hit]
     pred_items = np.empty(len(p), dtype=np.int64)
@@ -190,18 +195,32 @@ def score_layer_arrays(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequ
     code = 2 * same_bounds + (g.label[pair_g] == p.label[pair_p])
     missed, spurious = np.flatnonzero(g_free), np.flatnonzero(p_free)
     k = n_labels
+    cells = n_docs * k
+
+    def count(cell: np.ndarray) -> np.ndarray:
+        return np.bincount(cell, minlength=cells)
+
+    gold_cell = g.doc[pair_g] * k + g.label[pair_g]
+    pred_cell = p.doc[pair_p] * k + p.label[pair_p]
+    n_missed = count(g.doc[missed] * k + g.label[missed])
+    n_spurious = count(p.doc[spurious] * k + p.label[spurious])
+    small = max(len(g), len(p)) < 2**15 or max(int(n_missed.max(initial=0)), int(n_spurious.max(initial=0)),
+                                               _largest_cell(gold_cell, pred_cell, cells)) < 2**15
+    dtype = np.int16 if small else np.int32  # every field counts a subset of a cell's pairs, misses or spurious spans
     stats = {}
     for mode in modes:
         if mode not in SPAN_MODES:
             continue
         outcome = _OUTCOMES[mode][code]
-        index = np.concatenate([
-            (g.doc[pair_g] * k + g.label[pair_g]) * 8 + outcome,
-            (p.doc[pair_p] * k + p.label[pair_p]) * 8 + 4 + outcome,
-            (g.doc[missed] * k + g.label[missed]) * 8 + 3,
-            (p.doc[spurious] * k + p.label[spurious]) * 8 + 7,
-        ])
-        stats[mode] = _bincount(index, n_docs, k)
+        out = np.zeros((cells, 8), dtype=dtype)  # one field at a time: no [cells * 8] int64 temporary
+        for o in range(3):
+            chosen = outcome == o
+            if chosen.any():
+                out[:, o] = count(gold_cell[chosen])
+                out[:, 4 + o] = count(pred_cell[chosen])
+        out[:, 3] = n_missed
+        out[:, 7] = n_spurious
+        stats[mode] = out.reshape(n_docs, k, 8)
     errors: Counter[str] = Counter()
     for value, name in ((2, "label"), (1, "boundary"), (0, "label+boundary")):
         count = int(np.count_nonzero(code == value))
@@ -212,6 +231,11 @@ def score_layer_arrays(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequ
         if len(spurious):
             errors["duplicate"] = int(np.count_nonzero(pred_items[spurious] > 1))
     return stats, dict(errors)
+
+
+def _largest_cell(gold_cell: np.ndarray, pred_cell: np.ndarray, cells: int) -> int:
+    """The largest number of pairs in one (document, label) cell on either side."""
+    return max(int(np.bincount(gold_cell, minlength=cells).max(initial=0)), int(np.bincount(pred_cell, minlength=cells).max(initial=0)))
 
 
 def score_strings(g_key: np.ndarray, p_key: np.ndarray, n_docs: int, n_labels: int, n_surfaces: int) -> np.ndarray:
