@@ -159,6 +159,17 @@ def test_fast_path_on_the_bundled_corpus_with_texts_relations_and_bad_lines(tmp_
     assert report["rejected"] and report["layers"]["relations"]["modes"]["strict"]["micro"]["correct"] > 0
 
 
+def test_offsets_beyond_32_bits_are_kept(tmp_path, monkeypatch):
+    big = 3_000_000_000
+    gold = [json.dumps({"doc_id": "d0", "spans": [{"layer": "entities", "label": "PER", "start": big, "end": big + 4},
+                                                  {"layer": "entities", "label": "ORG", "start": 5, "end": 9}]}).encode()]
+    pred = [json.dumps({"doc_id": "d0", "spans": [{"layer": "entities", "label": "PER", "start": big, "end": big + 4},
+                                                  {"layer": "entities", "label": "ORG", "start": big + 1, "end": big + 3}]}).encode()]
+    fast, reference = both_paths(tmp_path, gold, pred, monkeypatch)
+    assert fast == reference
+    assert json.loads(fast)["layers"]["entities"]["modes"]["strict"]["micro"]["correct"] == 1
+
+
 def test_invalid_gold_is_refused_the_same_way(tmp_path, monkeypatch):
     from newsspans.errors import InputError
 

@@ -115,7 +115,8 @@ def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: 
         return 2
     with tempfile.TemporaryFile("w+", encoding="utf-8") as documents:
         # a JSON report without the HTML one keeps the per-document figures as text only (memory)
-        report = score_inputs(inputs, labels, config, documents_to=documents if args.json is not None and args.html is None else None)
+        report = score_inputs(inputs, labels, config, documents_to=documents if args.json is not None and args.html is None else None,
+                              release=True)
         timer.mark("score and report")
         if args.json is not None:
             if str(args.json) == "-":

@@ -119,14 +119,16 @@ def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred
     return Inputs(gold_set, pred_set, other)
 
 
-def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig, *, documents_to: TextIO | None = None) -> dict[str, Any]:
+def score_inputs(inputs: Inputs, labels: LabelSet, config: ScoreConfig, *, documents_to: TextIO | None = None,
+                 release: bool = False) -> dict[str, Any]:
     """The JSON report of `inputs` (see `score`); with `documents_to`, per-document figures are kept only as JSON
-    text in that file (report.EncodedDocuments; write the report with report.write_report_json)."""
+    text in that file (report.EncodedDocuments; write the report with report.write_report_json). `release`: drop
+    the fast path's columns once counted (memory; the inputs cannot be scored again)."""
     if inputs.fast is None:
         return score(inputs.gold, inputs.pred, labels, config, inputs.other, documents_to=documents_to)
     from .fastpath import score_fast
 
-    systems = score_fast(inputs.fast, labels, config.layers, config.modes)
+    systems = score_fast(inputs.fast, labels, config.layers, config.modes, release=release)
     return _report(inputs.gold, inputs.pred, systems[0], labels, config, (inputs.other, systems[1]) if inputs.other is not None else None,
                    documents_to)
 

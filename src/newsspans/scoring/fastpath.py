@@ -44,8 +44,14 @@ class SpanTable:
 
 
 def _table(doc: Any, label: Any, start: Any, end: Any, surface: list[str], relations: Any) -> SpanTable:
-    return SpanTable(np.asarray(doc, dtype=np.int64), np.asarray(label, dtype=np.int64), np.asarray(start, dtype=np.int64),
-                     np.asarray(end, dtype=np.int64), surface, np.asarray(relations, dtype=np.int64).reshape(-1, 3))
+    return SpanTable(np.asarray(doc, dtype=np.int32), np.asarray(label, dtype=np.int16), _offsets(start), _offsets(end), surface,
+                     np.asarray(relations, dtype=np.int64).reshape(-1, 3))
+
+
+def _offsets(values: Any) -> np.ndarray:
+    """Offsets as int32 (memory), or int64 when one does not fit (a gold file without texts can hold any offset)."""
+    wide = np.asarray(values, dtype=np.int64)
+    return wide.astype(np.int32) if not wide.size or wide.max() < 2**31 else wide
 
 
 def _concat(tables: Sequence[SpanTable]) -> SpanTable:
@@ -78,11 +84,16 @@ def records_table(records: Sequence[tuple[int, DocRecord]], scheme: Scheme, text
     return _table(doc, label, start, end, surface, relations)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class FastInputs:
     gold: GoldSet
-    gold_table: SpanTable
-    preds: tuple[tuple[PredSet, SpanTable], ...]
+    gold_table: SpanTable | None
+    preds: tuple[tuple[PredSet, SpanTable | None], ...]
+
+    def release(self) -> None:
+        """Drop the columns (after scoring; memory). The gold and prediction sets stay."""
+        self.gold_table = None
+        self.preds = tuple((p, None) for p, _ in self.preds)
 
 
 def _tasks(path: Path, opts: ReadOptions) -> list[tuple[Path, int, int, ReadOptions]]:
@@ -110,7 +121,7 @@ def _block_table(block: Block, doc_of_line: np.ndarray, surfaces: bool) -> SpanT
         rel[:, 1:] = new_index[rel[:, 1:]]
 
     def col(values: Any, dtype: Any) -> np.ndarray:
-        return np.frombuffer(values, dtype=dtype).astype(np.int64)[keep] if len(values) else np.empty(0, np.int64)
+        return np.frombuffer(values, dtype=dtype)[keep] if len(values) else np.empty(0, dtype)
 
     surface = [s for s, k in zip(block.surface, keep.tolist(), strict=True) if k] if surfaces else []
     return _table(doc[keep], col(block.label, np.int16), col(block.start, np.int64), col(block.end, np.int64), surface, rel)
@@ -242,7 +253,7 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
     """Every requested layer (and relations) from two SpanTables: the same LayerScores as engine.score_system."""
     scheme = Scheme.of(labels)
     layer_of = np.array([scheme.layers.index(layer) for layer, _ in scheme.labels], dtype=np.int64)
-    local = np.array([labels.layer(layer).label_names.index(lab) for layer, lab in scheme.labels], dtype=np.int64)
+    local = np.array([labels.layer(layer).label_names.index(lab) for layer, lab in scheme.labels], dtype=np.int16)
     out: dict[str, LayerScores] = {}
     for layer in layers:
         if layer == RELATIONS:
@@ -250,7 +261,7 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
             continue
         names = labels.layer(layer).label_names
         order = sorted(range(len(names)), key=names.__getitem__)
-        rank_of = np.empty(len(names), dtype=np.int64)
+        rank_of = np.empty(len(names), dtype=np.int16)
         rank_of[order] = np.arange(len(names))
         li = scheme.layers.index(layer)
 
@@ -276,7 +287,8 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
             p_surf = np.asarray([ids.setdefault(pred.surface[i], len(ids)) for i in p_rows.tolist()], dtype=np.int64)
             n_surf = max(len(ids), 1)
             k = len(names)
-            stats["string"] = score_strings((g_all.doc * k + g_all.label) * n_surf + g_surf, (p_all.doc * k + p_all.label) * n_surf + p_surf,
+            stats["string"] = score_strings((g_all.doc.astype(np.int64) * k + g_all.label) * n_surf + g_surf,
+                                            (p_all.doc.astype(np.int64) * k + p_all.label) * n_surf + p_surf,
                                             n_docs, k, n_surf)
         out[layer] = LayerScores(layer, tuple(names), stats, errors)
     return out
@@ -306,8 +318,13 @@ def _relations(gold: SpanTable, pred: SpanTable, n_docs: int, scheme: Scheme) ->
     return LayerScores(RELATIONS, scheme.roles, {"strict": _bincount(np.asarray(index, dtype=np.int64), n_docs, k)})
 
 
-def score_fast(inputs: FastInputs, labels: LabelSet, layers: Sequence[str], modes: Sequence[str]) -> list[SystemScores]:
-    """SystemScores of each prediction file in `inputs`."""
+def score_fast(inputs: FastInputs, labels: LabelSet, layers: Sequence[str], modes: Sequence[str], *, release: bool = False) -> list[SystemScores]:
+    """SystemScores of each prediction file in `inputs` (then `inputs.release()` if `release`)."""
     n_docs = len(inputs.gold.doc_ids)
-    return [SystemScores(inputs.gold.doc_ids, score_tables(inputs.gold_table, table, n_docs, labels, layers, modes))
-            for _, table in inputs.preds]
+    if inputs.gold_table is None or any(t is None for _, t in inputs.preds):
+        raise ValueError("the columns of these inputs were released after an earlier scoring")
+    out = [SystemScores(inputs.gold.doc_ids, score_tables(inputs.gold_table, table, n_docs, labels, layers, modes))  # type: ignore[arg-type]
+           for _, table in inputs.preds]
+    if release:
+        inputs.release()
+    return out

@@ -23,7 +23,7 @@ from ..labels import LabelSet
 if TYPE_CHECKING:
     from .fastpath import SpanTable
 
-FORMAT = 1
+FORMAT = 2  # 2: int32 documents and offsets, int16 labels
 
 
 def file_sha256(path: Path) -> str:
@@ -72,7 +72,7 @@ def load(sha256: str, labels: LabelSet, surfaces: bool) -> tuple[tuple[str, ...]
         with np.load(path, allow_pickle=False) as data:
             doc_ids = tuple(data["doc_ids"].tobytes().decode("utf-8").split("\n")) if data["doc_ids"].size else ()
             surface: list[Any] = json.loads(data["surface"].tobytes().decode("utf-8")) if surfaces else []
-            table = SpanTable(data["doc"], data["label"].astype(np.int64), data["start"], data["end"], surface, data["relations"])
+            table = SpanTable(data["doc"], data["label"], data["start"], data["end"], surface, data["relations"])
     except (OSError, ValueError, KeyError, UnicodeDecodeError, json.JSONDecodeError, EOFError):
         return None
     if len(table.doc) != len(table.label) or (surfaces and len(surface) != len(table.doc)):
@@ -92,7 +92,7 @@ def save(sha256: str, labels: LabelSet, surfaces: bool, doc_ids: tuple[str, ...]
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".gold-", suffix=".npz")
         with os.fdopen(fd, "wb") as handle:
-            np.savez(handle, doc=table.doc, label=table.label.astype(np.int16), start=table.start, end=table.end, relations=table.relations,
+            np.savez(handle, doc=table.doc, label=table.label, start=table.start, end=table.end, relations=table.relations,
                      doc_ids=np.frombuffer("\n".join(doc_ids).encode("utf-8"), dtype=np.uint8),
                      surface=np.frombuffer(json.dumps(table.surface if surfaces else []).encode("utf-8"), dtype=np.uint8))
         os.replace(tmp, path)

@@ -110,7 +110,7 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     matrix = np.empty((n_docs, sum(widths)), dtype=np.float32)  # every (layer, mode) block side by side: one product per resample chunk
     at = 0
     for (layer, mode), cols, width in zip(keys, present, widths, strict=True):
-        matrix[:, at:at + width] = credit(scores.layers[layer].stats[mode][:, cols], _weight(mode))
+        credit(scores.layers[layer].stats[mode][:, cols], _weight(mode), out=matrix[:, at:at + width])
         at += width
     blocks = [matrix]
     boot = inp.bootstrap and n_docs
@@ -202,13 +202,26 @@ def per_document(scores: SystemScores, start: int = 0, stop: int | None = None) 
     return out
 
 
-def credit(stats: np.ndarray, partial_weight: float | None) -> np.ndarray:
-    """[n_docs, K, 8] statistics -> [n_docs, K * 4] float32: recall credit, possible, precision credit, actual."""
-    c = stats.astype(np.float32)
-    w = np.float32(partial_weight or 0.0)
-    out = np.stack([c[..., 0] + w * c[..., 2], c[..., 0] + c[..., 1] + c[..., 2] + c[..., 3],
-                    c[..., 4] + w * c[..., 6], c[..., 4] + c[..., 5] + c[..., 6] + c[..., 7]], axis=-1)
-    return out.reshape(stats.shape[0], -1)
+def credit(stats: np.ndarray, partial_weight: float | None, out: np.ndarray | None = None) -> np.ndarray:
+    """[n_docs, K, 8] statistics -> [n_docs, K * 4] float32 (into `out` if given): recall credit, possible,
+    precision credit, actual. Column by column: no [n_docs, K, 8] float copy."""
+    n, k = stats.shape[0], stats.shape[1]
+    if out is None:
+        out = np.empty((n, 4 * k), dtype=np.float32)
+    o = out.reshape(n, k, 4)
+    if not np.shares_memory(o, out):  # reshape had to copy: fill a copy, then assign
+        credit(stats, partial_weight, o := np.empty((n, 4 * k), dtype=np.float32))
+        out[...] = o
+        return out
+    w = partial_weight or 0.0
+    o[..., 0] = stats[..., 0]
+    o[..., 1] = stats[..., :4].sum(-1)
+    o[..., 2] = stats[..., 4]
+    o[..., 3] = stats[..., 4:].sum(-1)
+    if w:
+        o[..., 0] += w * stats[..., 2]
+        o[..., 2] += w * stats[..., 6]
+    return out
 
 
 def credit_prf(c: np.ndarray, zero_division: float | None) -> np.ndarray:

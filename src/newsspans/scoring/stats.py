@@ -33,8 +33,10 @@ def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator
         rng = np.random.default_rng(child)
         b = stop - start
         draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int32)
-        draws += (np.arange(b, dtype=np.int32) * n_docs)[:, None]
-        yield np.bincount(draws.ravel(), minlength=b * n_docs).reshape(b, n_docs).astype(np.float32)
+        weights = np.empty((b, n_docs), dtype=np.float32)
+        for row in range(b):  # row by row: no [b * n_docs] int64 temporaries
+            weights[row] = np.bincount(draws[row], minlength=n_docs)
+        yield weights
 
 
 def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -> list[np.ndarray]:

@@ -48,8 +48,11 @@ def _groups(*keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         change[1:] = False
         for k in keys:
             change[1:] |= k[1:] != k[:-1]
-    first = np.flatnonzero(change)
-    return np.cumsum(change) - 1, first
+    index = np.int32 if n < 2**31 else np.int64  # int32 halves the memory of these per-span arrays
+    first = np.flatnonzero(change).astype(index)
+    group = np.cumsum(change, dtype=index)
+    group -= 1
+    return group, first
 
 
 def _bits(column: np.ndarray) -> int:
@@ -81,6 +84,7 @@ def _pair_equal(g: Side, p: Side, with_label: bool) -> tuple[np.ndarray, np.ndar
             return [s.doc, s.start, length, s.rank, side] if with_label else [s.doc, s.start, length, side, s.rank]
 
         key = np.concatenate([_pack(cols(g, g_len, 0), widths), _pack(cols(p, p_len, 1), widths)])
+        del g_len, p_len
         order = np.argsort(key, kind="stable")
         key = key[order]
         key >>= widths[-1] if with_label else widths[-1] + widths[-2]
@@ -96,9 +100,9 @@ def _pair_equal(g: Side, p: Side, with_label: bool) -> tuple[np.ndarray, np.ndar
     n_groups = len(first)
     n_gold = np.bincount(group[~is_pred], minlength=n_groups)
     n_pred = np.bincount(group[is_pred], minlength=n_groups)
-    pos = np.arange(len(order)) - first[group]
-    rank_in_side = np.where(is_pred, pos - n_gold[group], pos)
-    del pos
+    rank_in_side = np.arange(len(order), dtype=first.dtype)
+    rank_in_side -= first[group]  # position in the group
+    rank_in_side -= np.where(is_pred, n_gold[group], 0).astype(first.dtype)  # then in the side
     gold_hit = ~is_pred & (rank_in_side < n_pred[group])
     partner = first[group[gold_hit]] + n_gold[group[gold_hit]] + rank_in_side[gold_hit]
     pred_items = np.empty(len(p), dtype=np.int64)
@@ -144,9 +148,10 @@ def _candidates(g: Side, p: Side) -> tuple[np.ndarray, np.ndarray]:
     length = g.end - g.start
     longest = np.zeros(int(max(g.doc.max(), p.doc.max())) + 1, dtype=np.int64)
     np.maximum.at(longest, g.doc, length)
-    key = (g.doc << SHIFT) + g.start
-    lo = np.searchsorted(key, (p.doc << SHIFT) + np.maximum(p.start - longest[p.doc] + 1, 0))
-    hi = np.searchsorted(key, (p.doc << SHIFT) + p.end)
+    g_doc, p_doc = g.doc.astype(np.int64) << SHIFT, p.doc.astype(np.int64) << SHIFT
+    key = g_doc + g.start
+    lo = np.searchsorted(key, p_doc + np.maximum(p.start - longest[p.doc] + 1, 0))
+    hi = np.searchsorted(key, p_doc + p.end)
     counts = np.maximum(hi - lo, 0)
     total = int(counts.sum())
     if total > CANDIDATE_LIMIT:
@@ -191,9 +196,11 @@ def score_layer_arrays(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequ
     g_free[g3] = p_free[p3] = False
     pair_g = np.concatenate([g1, g2, g3])
     pair_p = np.concatenate([p1, p2, p3])
-    same_bounds = (g.start[pair_g] == p.start[pair_p]) & (g.end[pair_g] == p.end[pair_p])
-    code = 2 * same_bounds + (g.label[pair_g] == p.label[pair_p])
+    del g1, p1, g2, p2, g3, p3, g_rest, p_rest  # memory: only the pairs are needed from here
+    code = 2 * ((g.start[pair_g] == p.start[pair_p]) & (g.end[pair_g] == p.end[pair_p])).astype(np.int8)
+    code += g.label[pair_g] == p.label[pair_p]
     missed, spurious = np.flatnonzero(g_free), np.flatnonzero(p_free)
+    del g_free, p_free
     k = n_labels
     cells = n_docs * k
 
