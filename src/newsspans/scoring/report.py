@@ -208,6 +208,8 @@ def credit(stats: np.ndarray, partial_weight: float | None, out: np.ndarray | No
     n, k = stats.shape[0], stats.shape[1]
     if out is None:
         out = np.empty((n, 4 * k), dtype=np.float32)
+    if not out.size:
+        return out
     o = out.reshape(n, k, 4)
     if not np.shares_memory(o, out):  # reshape had to copy: fill a copy, then assign
         credit(stats, partial_weight, o := np.empty((n, 4 * k), dtype=np.float32))
