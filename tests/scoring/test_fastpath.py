@@ -306,3 +306,23 @@ def test_command_line_prefetch_cold_and_warm_cache_equal_the_reference(tmp_path)
     results = [_cli(["--gold", str(bad), "--pred", str(tmp_path / "pred.jsonl"), "--layer", "entities"], {**env, **extra})
                for extra in ({}, {"NEWSSPANS_FASTPATH": "0"})]
     assert results[0][0] == results[1][0] == 2 and results[0][2] == results[1][2] and "appears twice" in results[0][2]
+
+
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_run_split_really_forks_unless_other_threads_run(monkeypatch):
+    import threading
+
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    first, second = parallel.run_split(_pid, [(0,), (1,)])
+    assert first == os.getpid() != second
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert parallel.run_split(_pid, [(0,), (1,)]) == [os.getpid()] * 2
+    finally:
+        stop.set()
+        thread.join()

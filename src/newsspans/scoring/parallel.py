@@ -3,7 +3,7 @@
 The child gets every other task, sends its results back pickled through a pipe and exits without
 running any clean-up of the parent's. If the child fails for any reason, its tasks run here, so a
 worker problem can cost time but never change a result. No fork (Windows), `NEWSSPANS_JOBS=1` or a
-single task: everything runs here.
+single task, or other threads running: everything runs here.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -19,7 +20,12 @@ T = TypeVar("T")
 
 
 def jobs() -> int:
-    """Worker processes to use: NEWSSPANS_JOBS, else 2 where fork exists and there are 2+ CPUs."""
+    """Worker processes to use: NEWSSPANS_JOBS, else 2 where fork exists and there are 2+ CPUs.
+
+    Always 1 while other threads run in this process (a forked child could inherit a lock one of them holds).
+    """
+    if threading.active_count() > 1:
+        return 1
     value = os.environ.get("NEWSSPANS_JOBS", "")
     if value.isdigit() and int(value) > 0:
         return int(value)
