@@ -1,0 +1,17 @@
+"""The scorer benchmark still runs end to end (a smoke test on 200 documents, not a timing)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from ..conftest import REPO
+
+
+def test_bench_score_runs_and_prints_every_figure(tmp_path):
+    proc = subprocess.run([sys.executable, str(REPO / "eval" / "bench" / "bench_score.py"), "--docs", "200", "--repeat", "1"],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = proc.stdout
+    for expected in ("cold:", "warm:", "nervaluate", "seqeval", "cold vs nervaluate: throughput", "tree PSS"):
+        assert expected in out, (expected, out)
