@@ -326,3 +326,22 @@ def test_run_split_really_forks_unless_other_threads_run(monkeypatch):
     finally:
         stop.set()
         thread.join()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.integers(1, 3), st.sampled_from([np.int16, np.int32]), st.integers(0, 2**31 - 1), st.data())
+def test_per_document_json_equals_json_dumps_of_the_dict(n_docs, n_layers, dtype, seed, data):
+    from newsspans.scoring.engine import LayerScores, SystemScores
+    from newsspans.scoring.report import per_document, per_document_json
+
+    rng = np.random.default_rng(seed)
+    top = data.draw(st.sampled_from([1, 3, 30000]))
+    layers = {}
+    for i in range(n_layers):
+        stats = {m: rng.integers(0, top, size=(n_docs, 2, 8)).astype(dtype) * rng.integers(0, 2, size=(n_docs, 1, 1)).astype(dtype)
+                 for m in ("strict", "partial", "string")[: data.draw(st.integers(1, 3))]}
+        layers[f"l{i}"] = LayerScores(f"l{i}", ("A", "B"), stats)
+    scores = SystemScores(tuple(f"d-{i}é" for i in range(n_docs)), layers)
+    start = data.draw(st.integers(0, n_docs))
+    stop = data.draw(st.integers(start, n_docs))
+    assert per_document_json(scores, start, stop) == json.dumps(per_document(scores, start, stop), ensure_ascii=False)

@@ -75,11 +75,43 @@ def _per_document(scores: SystemScores, to: TextIO | None) -> dict[str, Any] | E
     n = len(scores.doc_ids)
     to.write("{")
     for start in range(0, n, DOCUMENT_CHUNK):
-        text = json.dumps(per_document(scores, start, min(n, start + DOCUMENT_CHUNK)), ensure_ascii=False)[1:-1]
+        text = per_document_json(scores, start, min(n, start + DOCUMENT_CHUNK))[1:-1]
         if text:
             to.write(", " + text if start else text)
     to.write("}")
     return EncodedDocuments(to)
+
+
+def per_document_json(scores: SystemScores, start: int = 0, stop: int | None = None) -> str:
+    """`json.dumps(per_document(scores, start, stop), ensure_ascii=False)`, built from the arrays directly:
+    each distinct number is formatted once (figures repeat across documents)."""
+    ids = scores.doc_ids[start:stop]
+    layer_parts: list[list[str]] = [[] for _ in ids]
+    for layer, ls in scores.layers.items():
+        mode_rows = []
+        for mode in ls.stats:
+            counts = ls.stats[mode][start:stop].sum(1)  # [docs, 8]
+            figures = np.round(prf(counts, _weight(mode)), 6)
+            columns = [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(counts[:, i], int) for i in (0, 1, 2, 3, 7)]
+            rows = [f"[{a}, {b}, {c}, {d}, {e}, {f}, {g}, {h}]" for a, b, c, d, e, f, g, h in zip(*columns, strict=True)]
+            mode_rows.append((json.dumps(mode, ensure_ascii=False), rows))
+        key = json.dumps(layer, ensure_ascii=False)
+        for i, per_mode in enumerate(zip(*(rows for _, rows in mode_rows), strict=True)):
+            inner = ", ".join(f"{name}: {row}" for (name, _), row in zip(mode_rows, per_mode, strict=True))
+            layer_parts[i].append(f"{key}: {{{inner}}}")
+    return "{" + ", ".join(f"{json.dumps(d, ensure_ascii=False)}: {{{', '.join(parts)}}}" for d, parts in zip(ids, layer_parts, strict=True)) + "}"
+
+
+def _formatted(values: np.ndarray, kind: type) -> list[str]:
+    """JSON text of each value (NaN as null), formatting each distinct value once."""
+    if not len(values):
+        return []
+    distinct, inverse = np.unique(values, return_inverse=True)
+    if kind is float:
+        texts = [json.dumps(float(v)) if v == v else "null" for v in distinct.tolist()]
+    else:
+        texts = [str(int(v)) for v in distinct.tolist()]
+    return np.asarray(texts, dtype=object)[inverse.ravel()].tolist()
 
 
 def write_report_json(report: Mapping[str, Any], out: TextIO) -> None:
