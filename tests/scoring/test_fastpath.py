@@ -345,3 +345,15 @@ def test_per_document_json_equals_json_dumps_of_the_dict(n_docs, n_layers, dtype
     start = data.draw(st.integers(0, n_docs))
     stop = data.draw(st.integers(start, n_docs))
     assert per_document_json(scores, start, stop) == json.dumps(per_document(scores, start, stop), ensure_ascii=False)
+
+
+def test_gold_cache_keeps_the_most_recently_used_entries(tmp_path):
+    import time
+
+    from newsspans.scoring import goldcache
+
+    for i in range(5):
+        (tmp_path / f"gold-{i}.npz").write_bytes(b"x")
+        os.utime(tmp_path / f"gold-{i}.npz", (time.time() - 100 + i, time.time() - 100 + i))
+    goldcache.prune(tmp_path, keep=3)
+    assert sorted(p.name for p in tmp_path.glob("gold-*.npz")) == ["gold-2.npz", "gold-3.npz", "gold-4.npz"]

@@ -4,7 +4,7 @@ Keyed by the SHA-256 of the gold file's bytes, the labels.json hash, the scorer 
 format: any change to the file, the scheme or the code misses the cache. Entries are written atomically
 and only after the whole gold file passed the checks; an unreadable entry is ignored. Location:
 NEWSSPANS_CACHE_DIR, else $XDG_CACHE_HOME/newsspans, else ~/.cache/newsspans; NEWSSPANS_CACHE=0 turns
-the cache off. Imports numpy only to load or save an entry.
+the cache off. The 32 most recently used entries are kept. Imports numpy only to load or save an entry.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .fastpath import SpanTable
 
 FORMAT = 2  # 2: int32 documents and offsets, int16 labels
+KEEP = 32  # entries kept; older ones are removed when a new one is written
 
 
 def file_sha256(path: Path) -> str:
@@ -77,7 +78,17 @@ def load(sha256: str, labels: LabelSet, surfaces: bool) -> tuple[tuple[str, ...]
         return None
     if len(table.doc) != len(table.label) or (surfaces and len(surface) != len(table.doc)):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # recently used: kept by prune
     return doc_ids, table
+
+
+def prune(folder: Path, keep: int = KEEP) -> None:
+    """Remove all but the `keep` most recently used entries (by modification time)."""
+    entries = sorted(folder.glob("gold-*.npz"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 def save(sha256: str, labels: LabelSet, surfaces: bool, doc_ids: tuple[str, ...], table: SpanTable) -> None:
@@ -96,6 +107,7 @@ def save(sha256: str, labels: LabelSet, surfaces: bool, doc_ids: tuple[str, ...]
                      doc_ids=np.frombuffer("\n".join(doc_ids).encode("utf-8"), dtype=np.uint8),
                      surface=np.frombuffer(json.dumps(table.surface if surfaces else []).encode("utf-8"), dtype=np.uint8))
         os.replace(tmp, path)
+        prune(path.parent)
     except OSError:
         if tmp is not None:
             with contextlib.suppress(OSError):
