@@ -67,6 +67,9 @@ def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -
 def percentile_interval(values: np.ndarray, level: float = 0.95) -> np.ndarray:
     """`[..., 2]` lower and upper percentiles over axis 0, ignoring undefined (NaN) resamples."""
     alpha = (1 - level) / 2 * 100
+    if values.size and not np.isnan(values).any():  # the common case; nanpercentile is 4x slower and gives the same
+        lo, hi = np.percentile(values, [alpha, 100 - alpha], axis=0)
+        return np.stack([lo, hi], axis=-1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns: undefined in every resample
         lo = np.nanpercentile(values, alpha, axis=0) if values.size else np.array([])
