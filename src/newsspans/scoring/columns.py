@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, pairwise, repeat
 from pathlib import Path
@@ -282,7 +282,15 @@ def _one_line(block: Block, number: int, data: dict, raw: bytes, opts: ReadOptio
     if rows is None:
         block.slow.append((number, raw))
         return
-    layers, relations = rows
+    add_rows(block, rows[0], rows[1], text, opts)
+    block.numbers.append(number)
+    block.doc_ids.append(doc_id)
+    block.n_spans.append(len(data["spans"]))
+
+
+def add_rows(block: Block, layers: Mapping[str, Sequence[tuple]], relations: Sequence[tuple], text: str | None, opts: ReadOptions) -> None:
+    """Append one document's scorer rows (LineChecker.rows or DocRecord: spans by layer, relations) to the
+    block's columns, as line `len(block.doc_ids)`; the caller then records the line itself."""
     label_id = opts.scheme.label_id
     first = len(block.label)
     index = len(block.doc_ids)
@@ -303,9 +311,6 @@ def _one_line(block: Block, number: int, data: dict, raw: bytes, opts: ReadOptio
     for role, head, tail, _ in relations:
         if head in by_id and tail in by_id:
             block.relations.append((roles[role], by_id[head], by_id[tail]))
-    block.numbers.append(number)
-    block.doc_ids.append(doc_id)
-    block.n_spans.append(len(data["spans"]))
 
 
 def _surface(t: str | None, start: int | None, end: int | None, text: str | None, gold: bool) -> str:

@@ -19,12 +19,11 @@ import numpy as np
 from ..labels import LabelSet
 from ..project import Project
 from . import goldcache
-from .columns import NO_OFFSET, Block, ReadOptions, Scheme, read_range, split_ranges
+from .columns import NO_OFFSET, Block, ReadOptions, Scheme, add_rows, read_range, split_ranges
 from .engine import RELATIONS, LayerScores, SystemScores
 from .inputs import DocRecord, GoldSet, PredictionChecker, PredSet
 from .parallel import jobs, run_split
 from .prefetch import Reading
-from .strings import normalise_surface
 from .vecmatch import Side, score_layer_arrays, score_strings
 
 MIN_SPLIT_BYTES = 1 << 20  # smaller files are read in one piece
@@ -63,25 +62,13 @@ def _concat(tables: Sequence[SpanTable]) -> SpanTable:
 
 def records_table(records: Sequence[tuple[int, DocRecord]], scheme: Scheme, texts: Mapping[str, str], doc_ids: Sequence[str],
                   surfaces: bool, gold: bool) -> SpanTable:
-    """Rows of DocRecords (document index, record) as a SpanTable."""
-    doc, label, start, end, surface, relations = [], [], [], [], [], []
+    """Rows of DocRecords (document index, record) as a SpanTable, converted as the reader converts checked lines."""
+    block = Block()
+    opts = ReadOptions(scheme, surfaces=surfaces, gold=gold)
     for d, rec in records:
-        text = texts.get(doc_ids[d])
-        by_id = {}
-        for layer, rows in rec.layers.items():
-            for s, e, lab, t, sid, _ in rows:
-                if sid is not None and s is not None:
-                    by_id[sid] = len(doc)
-                doc.append(d)
-                label.append(scheme.label_id[(layer, lab)])
-                start.append(NO_OFFSET if s is None else s)
-                end.append(NO_OFFSET if e is None else e)
-                if surfaces:
-                    surface.append(normalise_surface(t or "") if gold else normalise_surface(t if t is not None else (text or "")[s:e]))
-        for role, head, tail, _ in rec.relations:
-            if head in by_id and tail in by_id:
-                relations.append((scheme.role_id[role], by_id[head], by_id[tail]))
-    return _table(doc, label, start, end, surface, relations)
+        add_rows(block, rec.layers, rec.relations, texts.get(doc_ids[d]), opts)
+        block.doc_ids.append(doc_ids[d])
+    return _block_table(block, np.asarray([d for d, _ in records], dtype=np.int64), surfaces)
 
 
 @dataclass(slots=True)
