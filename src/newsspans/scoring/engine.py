@@ -7,7 +7,7 @@ columns as in counts.FIELDS); corpus figures, intervals and tests are all comput
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -163,18 +163,25 @@ def _relation_keys(rec: DocRecord | None) -> Counter[tuple]:
     return keys
 
 
+def multiset_index(gold: Counter[tuple], pred: Counter[tuple], cell: Callable[[tuple], int]) -> list[int]:
+    """Flat statistics indices (cell * 8 + field) of two multisets of keys: per key, min(gold, pred) correct
+    on both sides, the rest of gold missed and the rest of pred spurious."""
+    index: list[int] = []
+    for key in gold.keys() | pred.keys():
+        i = cell(key) * 8
+        cor = min(gold[key], pred[key])
+        index += [i] * cor + [i + 4] * cor + [i + 3] * (gold[key] - cor) + [i + 7] * (pred[key] - cor)
+    return index
+
+
 def score_relations(roles: Sequence[str], gold: GoldSet, pred: PredSet) -> LayerScores:
     """A predicted (role, head, tail) is correct when both ends equal gold spans (offsets and label) and the role matches."""
     lab = {name: i for i, name in enumerate(roles)}
     k = len(roles)
     index: list[int] = []
     for d, doc_id in enumerate(gold.doc_ids):
-        base = d * k * 8
         g, p = _relation_keys(gold.docs.get(doc_id)), _relation_keys(pred.docs.get(doc_id))
-        for key in g.keys() | p.keys():
-            i = base + lab[key[0]] * 8
-            cor = min(g[key], p[key])
-            index += [i] * cor + [i + 4] * cor + [i + 3] * (g[key] - cor) + [i + 7] * (p[key] - cor)
+        index += multiset_index(g, p, lambda key, d=d: d * k + lab[key[0]])
     return LayerScores(RELATIONS, tuple(roles), {"strict": _bincount(np.asarray(index, dtype=np.int64), len(gold.doc_ids), k)})
 
 

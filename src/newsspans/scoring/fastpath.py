@@ -9,6 +9,7 @@ Used for JSONL predictions without the per-error listing (`--errors`, `--html` t
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..labels import LabelSet
 from ..project import Project
 from . import goldcache
 from .columns import NO_OFFSET, Block, ReadOptions, Scheme, add_rows, read_range, split_ranges
-from .engine import RELATIONS, LayerScores, SystemScores
+from .engine import RELATIONS, LayerScores, SystemScores, _bincount, multiset_index
 from .inputs import DocRecord, GoldSet, PredictionChecker, PredSet
 from .parallel import jobs, run_split
 from .prefetch import Reading
@@ -291,17 +292,8 @@ def _relation_keys(t: SpanTable) -> list[tuple[int, ...]]:
 
 def _relations(gold: SpanTable, pred: SpanTable, n_docs: int, scheme: Scheme) -> LayerScores:
     """Relations as engine.score_relations counts them: (role, head span, tail span) multisets per document."""
-    from collections import Counter
-
-    g, p = Counter(_relation_keys(gold)), Counter(_relation_keys(pred))
     k = len(scheme.roles)
-    index: list[int] = []
-    for key in g.keys() | p.keys():
-        i = (key[0] * k + key[1]) * 8
-        cor = min(g[key], p[key])
-        index += [i] * cor + [i + 4] * cor + [i + 3] * (g[key] - cor) + [i + 7] * (p[key] - cor)
-    from .engine import _bincount
-
+    index = multiset_index(Counter(_relation_keys(gold)), Counter(_relation_keys(pred)), lambda key: key[0] * k + key[1])
     return LayerScores(RELATIONS, scheme.roles, {"strict": _bincount(np.asarray(index, dtype=np.int64), n_docs, k)})
 
 
