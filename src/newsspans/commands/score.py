@@ -19,7 +19,7 @@ from ..jsonio import atomic_write_text, atomic_write_with
 from ..labels import LabelSet
 from ..project import Project
 from ..scoring.modes import ALL_MODES, RELATIONS
-from ..scoring.prefetch import fast_path_applies, start_reading
+from ..scoring.prefetch import Reading, fast_path_applies, start_reading
 from . import add_root, guarded
 
 
@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             reading.child.cancel()
 
 
-def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: object) -> int:
+def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: Reading | None) -> int:
     timer = PhaseTimer()
     from ..scoring.adapters import parse_options
     from ..scoring.api import ScoreConfig, check_config, default_layers, load_inputs, score_inputs
@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace, project: Project, labels: LabelSet, reading: 
     layer = span_layers[0] if len(span_layers) == 1 else "entities"  # where token and string formats put their spans
     timer.mark("imports")
     inputs = load_inputs(project, labels, config, pred=args.pred, gold=args.gold, split=args.split, gold_format=args.gold_format,
-                         compare=args.compare, options=options, layer=layer, reading=reading)  # type: ignore[arg-type]
+                         compare=args.compare, options=options, layer=layer, reading=reading)
     timer.mark("read and check")
     gold, pred, other = inputs.gold, inputs.pred, inputs.other
     for message in notices:

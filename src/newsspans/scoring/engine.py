@@ -54,8 +54,12 @@ class SystemScores:
 def _bincount(index: np.ndarray, n_docs: int, n_labels: int) -> np.ndarray:
     """Counts of each flat (doc, label, field) index as `[n_docs, n_labels, 8]`: int16 when every count fits, else int32."""
     flat = np.bincount(index, minlength=n_docs * n_labels * 8)
-    dtype = np.int16 if not len(flat) or flat.max() < 2**15 else np.int32
-    return flat.astype(dtype).reshape(n_docs, n_labels, 8)
+    return flat.astype(count_dtype(int(flat.max(initial=0)))).reshape(n_docs, n_labels, 8)
+
+
+def count_dtype(largest: int) -> type:
+    """The dtype of statistics arrays whose largest count is `largest`: int16 when it fits, else int32."""
+    return np.int16 if largest < 2**15 else np.int32
 
 
 def _span(doc_id: str, layer: str, row: Row) -> Span:

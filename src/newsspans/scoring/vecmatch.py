@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .engine import _OUTCOMES, SPAN_MODES, _bincount
+from .engine import _OUTCOMES, SPAN_MODES, _bincount, count_dtype
 from .match import _overlap_candidates
 
 SHIFT = 32  # document index and start share one int64 sort key
@@ -211,9 +211,11 @@ def score_layer_arrays(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequ
     pred_cell = p.doc[pair_p] * k + p.label[pair_p]
     n_missed = count(g.doc[missed] * k + g.label[missed])
     n_spurious = count(p.doc[spurious] * k + p.label[spurious])
-    small = max(len(g), len(p)) < 2**15 or max(int(n_missed.max(initial=0)), int(n_spurious.max(initial=0)),
-                                               _largest_cell(gold_cell, pred_cell, cells)) < 2**15
-    dtype = np.int16 if small else np.int32  # every field counts a subset of a cell's pairs, misses or spurious spans
+    # every field counts a subset of a cell's pairs, misses or spurious spans
+    largest = max(len(g), len(p))
+    if count_dtype(largest) is not np.int16:
+        largest = max(int(n_missed.max(initial=0)), int(n_spurious.max(initial=0)), _largest_cell(gold_cell, pred_cell, cells))
+    dtype = count_dtype(largest)
     stats = {}
     for mode in modes:
         if mode not in SPAN_MODES:
