@@ -101,44 +101,126 @@ def split_ranges(path: Path, parts: int, first_share: float | None = None) -> li
     return [(a, b) for a, b in pairwise(bounds) if b > a] or [(0, size)]
 
 
-def read_range(path: Path, start: int, stop: int, opts: ReadOptions) -> Block:
-    """Read the lines in bytes [start, stop) of `path` (start at a line start) into a Block."""
-    block = Block()
-    hook = SpanHook(opts.scheme)
-    decode = json.JSONDecoder(object_hook=hook).decode
-    ids = hook.ids
-    pending: list[tuple] = []  # spans of accepted lines, moved into the block's arrays now and then
-    counts: list[int] = []  # spans per accepted line since the last move
+LANE_CHUNK = 1 << 19  # bytes parsed by vecparse at a time (whole lines): small enough to stay in cache
+
+
+def read_range(path: Path, start: int, stop: int, opts: ReadOptions, lane: bool = True) -> Block:
+    """Read the lines in bytes [start, stop) of `path` (start at a line start) into a Block.
+
+    `lane`: let vecparse take the lines it can prove valid (imports numpy); the others, and every line
+    when it is off, go through the per-line gates.
+    """
+    reader = _LineReader(opts)
+    tables = _lane_tables(opts) if lane else None
+    text_len = {d: len(t) for d, t in opts.texts.items()} if tables is not None and opts.texts else None
     number = 0
-    for raw in _lines(path, start, stop):
-        number += 1
-        if not raw.strip():
+    for chunk in _chunks(path, start, stop, LANE_CHUNK if tables is not None else 1 << 20):
+        parsed = _parse_chunk(chunk, tables, text_len) if tables is not None else None
+        if parsed is None:
+            for raw in _split_lines(chunk):
+                number += 1
+                reader.line(number, raw)
             continue
+        number = reader.take(parsed, chunk, number)
+    reader.flush()
+    reader.block.n_lines = number
+    return reader.block
+
+
+def _lane_tables(opts: ReadOptions) -> Any:
+    """vecparse's tables for this scheme, or None where the lane does not apply (string mode needs each
+    span's surface; label names repeated across layers)."""
+    if opts.surfaces:
+        return None
+    from . import vecparse
+
+    return vecparse.tables(opts.scheme)
+
+
+def _parse_chunk(chunk: bytes, tables: Any, text_len: Mapping[str, int] | None) -> Any:
+    from . import vecparse
+
+    if not chunk.isascii():
+        try:
+            chunk.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    return vecparse.parse(chunk, tables, text_len)
+
+
+class _LineReader:
+    """The per-line gates, appending to one Block; `take` appends the lines vecparse accepted in bulk."""
+
+    def __init__(self, opts: ReadOptions) -> None:
+        self.block = Block()
+        self.opts = opts
+        self.hook = SpanHook(opts.scheme)
+        self.decode = json.JSONDecoder(object_hook=self.hook).decode
+        self.pending: list[tuple] = []  # spans of accepted lines, moved into the block's arrays now and then
+        self.counts: list[int] = []  # spans per accepted line since the last move
+
+    def line(self, number: int, raw: bytes) -> None:
+        """Gates 1 and 2 for one line (gate 3: the raw line is kept for the caller)."""
+        if not raw.strip():
+            return
+        block, opts, ids = self.block, self.opts, self.hook.ids
         ids.clear()
         try:
-            data = decode(raw.decode("utf-8"))
+            data = self.decode(raw.decode("utf-8"))
         except Exception:  # not UTF-8, not JSON, too deep, an unhashable label...: the validator says which
             block.slow.append((number, raw))
-            continue
+            return
         if type(data) is not dict or not data.keys() <= LINE_KEYS or not _valid_doc_id(data.get("doc_id")):
             block.slow.append((number, raw))
-            continue
+            return
         spans, relations = data.get("spans"), data.get("relations", [])
         if type(spans) is not list or type(relations) is not list:
             block.slow.append((number, raw))
         elif relations or not _gate1(spans, ids, data["doc_id"], opts):
-            _move(block, pending, counts, opts)
+            self.flush()
             _one_line(block, number, json.loads(raw.decode("utf-8")), raw, opts)
         else:
             block.numbers.append(number)
             block.doc_ids.append(data["doc_id"])
-            pending += spans
-            counts.append(len(spans))
-            if len(pending) > 8192:
-                _move(block, pending, counts, opts)
-    _move(block, pending, counts, opts)
-    block.n_lines = number
-    return block
+            self.pending += spans
+            self.counts.append(len(spans))
+            if len(self.pending) > 8192:
+                self.flush()
+
+    def flush(self) -> None:
+        _move(self.block, self.pending, self.counts, self.opts)
+
+    def take(self, parsed: Any, chunk: bytes, number: int) -> int:
+        """Append a parsed chunk's lines in order: accepted runs in bulk, the others one by one. Returns
+        the number of the chunk's last line."""
+        import numpy as np
+
+        self.flush()
+        block = self.block
+        others = np.flatnonzero(~parsed.accepted & ~parsed.blank).tolist()
+        acc_index = np.cumsum(parsed.accepted) - 1  # accepted-line index of each accepted line
+        span_end = np.cumsum(parsed.n_spans)
+        lo = 0
+        for stop in [*others, len(parsed.accepted)]:
+            a = int(acc_index[lo - 1]) + 1 if lo else 0  # accepted lines [a, b) lie in lines [lo, stop)
+            b = int(acc_index[stop - 1]) + 1 if stop else 0
+            if b > a:
+                first = len(block.doc_ids)
+                numbers = np.flatnonzero(parsed.accepted[lo:stop]) + (number + lo + 1)
+                block.numbers.frombytes(numbers.astype(np.int64).tobytes())
+                block.doc_ids += parsed.doc_ids[a:b]
+                counts = parsed.n_spans[a:b]
+                block.n_spans.frombytes(counts.astype(np.int64).tobytes())
+                s0, s1 = (int(span_end[a - 1]) if a else 0), int(span_end[b - 1])
+                block.line.frombytes(np.repeat(np.arange(first, first + b - a, dtype=np.int64), counts).tobytes())
+                block.label.frombytes(parsed.label[s0:s1].astype(np.int16).tobytes())
+                block.start.frombytes(parsed.start[s0:s1].astype(np.int64).tobytes())
+                block.end.frombytes(parsed.end[s0:s1].astype(np.int64).tobytes())
+            if stop < len(parsed.accepted):
+                self.line(number + stop + 1, chunk[parsed.starts[stop]:parsed.ends[stop]])
+                self.flush()
+            lo = stop + 1
+        return number + len(parsed.accepted)
 
 
 def _gate1(spans: list, ids: list[str], doc_id: str, opts: ReadOptions) -> bool:
@@ -252,22 +334,33 @@ class SpanHook:
         return (lid, s, e, t, sid)
 
 
-def _lines(path: Path, start: int, stop: int, chunk: int = 1 << 20) -> Iterator[bytes]:
-    """The lines of bytes [start, stop), without their b"\\n"."""
+def _chunks(path: Path, start: int, stop: int, size: int) -> Iterator[bytes]:
+    """Bytes [start, stop) of `path` in pieces of whole lines (about `size` bytes; the last piece may
+    end without a newline)."""
     carry = b""
     with path.open("rb") as handle:
         handle.seek(start)
         remaining = stop - start
         while remaining > 0:
-            data = handle.read(min(chunk, remaining))
+            data = handle.read(min(size, remaining))
             if not data:
                 break
             remaining -= len(data)
-            parts = (carry + data).split(b"\n")
-            carry = parts.pop()
-            yield from parts
+            data = carry + data
+            cut = data.rfind(b"\n") + 1
+            if cut:
+                yield data[:cut]
+            carry = data[cut:]
     if carry:
         yield carry
+
+
+def _split_lines(chunk: bytes) -> list[bytes]:
+    """The lines of a piece from _chunks, without their newlines."""
+    lines = chunk.split(b"\n")
+    if chunk.endswith(b"\n"):
+        lines.pop()
+    return lines
 
 
 def _valid_doc_id(doc_id: object) -> bool:
@@ -317,11 +410,3 @@ def _surface(t: str | None, start: int | None, end: int | None, text: str | None
     if gold:
         return normalise_surface(t or "")
     return normalise_surface(t if t is not None else (text or "")[start:end])
-
-
-def _surface(t: str | None, start: int | None, end: int | None, text: str | None, gold: bool) -> str:
-    if gold:
-        return normalise_surface(t or "")
-    return normalise_surface(t if t is not None else (text or "")[start:end])
-
-

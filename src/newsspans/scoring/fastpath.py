@@ -181,11 +181,20 @@ def _check_slow(checker: PredictionChecker, item: tuple[int, bytes], gold_index:
 
 def load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence[Path], labels: LabelSet, project: Project,
               string_mode: bool, reading: Reading | None = None) -> FastInputs | None:
-    """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the reference path.
+    """Read gold (a GoldSet already loaded, or an exchange file) and predictions; None if the gold needs the
+    reference path, or an offset does not fit in 64 bits (columns are int64; Python rows are not bounded).
 
     A gold file is taken from goldcache when it holds it, and stored there after a successful read.
     `reading`: the same files already being read by prefetch.start_reading.
     """
+    try:
+        return _load_fast(gold, gold_path, pred_paths, labels, project, string_mode, reading)
+    except OverflowError:
+        return None
+
+
+def _load_fast(gold: GoldSet | None, gold_path: Path | None, pred_paths: Sequence[Path], labels: LabelSet, project: Project,
+               string_mode: bool, reading: Reading | None) -> FastInputs | None:
     scheme = Scheme.of(labels)
     sha = cached = None
     if gold is None:
