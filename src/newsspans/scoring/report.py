@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import shutil
 import warnings
 from collections.abc import Mapping, Sequence
@@ -84,33 +85,46 @@ def _per_document(scores: SystemScores, to: TextIO | None) -> dict[str, Any] | E
 
 def per_document_json(scores: SystemScores, start: int = 0, stop: int | None = None) -> str:
     """`json.dumps(per_document(scores, start, stop), ensure_ascii=False)`, built from the arrays directly:
-    each distinct number is formatted once (figures repeat across documents)."""
+    each distinct figure is formatted once (figures repeat across documents), and each document's entry is
+    one `str.format` of a template holding the layer and mode keys."""
     ids = scores.doc_ids[start:stop]
-    layer_parts: list[list[str]] = [[] for _ in ids]
+    columns: list[list[str]] = []
+    layer_parts = []
     for layer, ls in scores.layers.items():
-        mode_rows = []
+        mode_parts = []
         for mode in ls.stats:
             counts = ls.stats[mode][start:stop].sum(1)  # [docs, 8]
             figures = np.round(prf(counts, _weight(mode)), 6)
-            columns = [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(counts[:, i], int) for i in (0, 1, 2, 3, 7)]
-            rows = [f"[{a}, {b}, {c}, {d}, {e}, {f}, {g}, {h}]" for a, b, c, d, e, f, g, h in zip(*columns, strict=True)]
-            mode_rows.append((json.dumps(mode, ensure_ascii=False), rows))
-        key = json.dumps(layer, ensure_ascii=False)
-        for i, per_mode in enumerate(zip(*(rows for _, rows in mode_rows), strict=True)):
-            inner = ", ".join(f"{name}: {row}" for (name, _), row in zip(mode_rows, per_mode, strict=True))
-            layer_parts[i].append(f"{key}: {{{inner}}}")
-    return "{" + ", ".join(f"{json.dumps(d, ensure_ascii=False)}: {{{', '.join(parts)}}}" for d, parts in zip(ids, layer_parts, strict=True)) + "}"
+            columns += [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(counts[:, i], int) for i in (0, 1, 2, 3, 7)]
+            mode_parts.append(_literal(json.dumps(mode, ensure_ascii=False)) + ": [{}, {}, {}, {}, {}, {}, {}, {}]")
+        layer_parts.append(_literal(json.dumps(layer, ensure_ascii=False)) + ": {{" + ", ".join(mode_parts) + "}}")
+    template = "{}: {{" + ", ".join(layer_parts) + "}}"
+    return "{" + ", ".join(map(template.format, _json_strings(ids), *columns)) + "}"
+
+
+_NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
+
+
+def _json_strings(values: Sequence[str]) -> list[str]:
+    """json.dumps(v, ensure_ascii=False) of each string; plain ones (document ids always are) just get quotes."""
+    if _NEEDS_ESCAPE.search("".join(values)):
+        return [json.dumps(v, ensure_ascii=False) for v in values]
+    return list(map('"{}"'.format, values))
+
+
+def _literal(text: str) -> str:
+    """`text` inside a str.format template."""
+    return text.replace("{", "{{").replace("}", "}}")
 
 
 def _formatted(values: np.ndarray, kind: type) -> list[str]:
-    """JSON text of each value (NaN as null), formatting each distinct value once."""
+    """JSON text of each value (NaN as null), formatting each distinct float once."""
     if not len(values):
         return []
+    if kind is not float:
+        return list(map(str, values.tolist()))
     distinct, inverse = np.unique(values, return_inverse=True)
-    if kind is float:
-        texts = [json.dumps(float(v)) if v == v else "null" for v in distinct.tolist()]
-    else:
-        texts = [str(int(v)) for v in distinct.tolist()]
+    texts = [json.dumps(float(v)) if v == v else "null" for v in distinct.tolist()]
     return np.asarray(texts, dtype=object)[inverse.ravel()].tolist()
 
 
