@@ -85,21 +85,32 @@ def _per_document(scores: SystemScores, to: TextIO | None) -> dict[str, Any] | E
 
 def per_document_json(scores: SystemScores, start: int = 0, stop: int | None = None) -> str:
     """`json.dumps(per_document(scores, start, stop), ensure_ascii=False)`, built from the arrays directly:
-    each distinct figure is formatted once (figures repeat across documents), and each document's entry is
-    one `str.format` of a template holding the layer and mode keys."""
+    each distinct row of counts is formatted once (documents repeat them a lot), and each document's entry
+    is one %-format of a template holding the layer and mode keys."""
     ids = scores.doc_ids[start:stop]
     columns: list[list[str]] = []
     layer_parts = []
     for layer, ls in scores.layers.items():
         mode_parts = []
         for mode in ls.stats:
-            counts = ls.stats[mode][start:stop].sum(1)  # [docs, 8]
-            figures = np.round(prf(counts, _weight(mode)), 6)
-            columns += [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(counts[:, i], int) for i in (0, 1, 2, 3, 7)]
-            mode_parts.append(_literal(json.dumps(mode, ensure_ascii=False)) + ": [{}, {}, {}, {}, {}, {}, {}, {}]")
-        layer_parts.append(_literal(json.dumps(layer, ensure_ascii=False)) + ": {{" + ", ".join(mode_parts) + "}}")
-    template = "{}: {{" + ", ".join(layer_parts) + "}}"
-    return "{" + ", ".join(map(template.format, _json_strings(ids), *columns)) + "}"
+            columns.append(_rows_json(ls.stats[mode][start:stop].sum(1), mode))  # counts [docs, 8]
+            mode_parts.append(_literal(json.dumps(mode, ensure_ascii=False)) + ": %s")
+        layer_parts.append(_literal(json.dumps(layer, ensure_ascii=False)) + ": {" + ", ".join(mode_parts) + "}")
+    template = "%s: {" + ", ".join(layer_parts) + "}"
+    return "{" + ", ".join(map(template.__mod__, zip(_json_strings(ids), *columns, strict=True))) + "}"
+
+
+def _rows_json(counts: np.ndarray, mode: str) -> list[str]:
+    """`[precision, recall, f1, cor, inc, par, mis, spu]` as JSON for each row of [docs, 8] counts."""
+    if not len(counts):
+        return []
+    wide = np.ascontiguousarray(counts, dtype=np.int64)
+    _, first, inverse = np.unique(wide.view(np.dtype((np.void, 8 * wide.shape[1]))).ravel(), return_index=True, return_inverse=True)
+    distinct = wide[first]
+    figures = np.round(prf(distinct, _weight(mode)), 6)
+    columns = [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(distinct[:, i], int) for i in (0, 1, 2, 3, 7)]
+    rows = list(map("[%s, %s, %s, %s, %s, %s, %s, %s]".__mod__, zip(*columns, strict=True)))
+    return np.asarray(rows, dtype=object)[inverse.reshape(-1)].tolist()
 
 
 _NEEDS_ESCAPE = re.compile(r'["\\\x00-\x1f]')
@@ -113,8 +124,8 @@ def _json_strings(values: Sequence[str]) -> list[str]:
 
 
 def _literal(text: str) -> str:
-    """`text` inside a str.format template."""
-    return text.replace("{", "{{").replace("}", "}}")
+    """`text` inside a %-format template."""
+    return text.replace("%", "%%")
 
 
 def _formatted(values: np.ndarray, kind: type) -> list[str]:
@@ -151,27 +162,20 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     scores = inp.scores
     n_docs = len(scores.doc_ids)
     keys = [(layer, mode) for layer, ls in scores.layers.items() for mode in ls.stats]
-    present = [np.flatnonzero(scores.layers[layer].stats[mode].any(axis=(0, 2))) for layer, mode in keys]
+    present = [_labels_present(scores.layers[layer].stats[mode]) for layer, mode in keys]
     widths = [4 * len(cols) for cols in present]
-    matrix = np.empty((n_docs, sum(widths)), dtype=np.float32)  # every (layer, mode) block side by side: one product per resample chunk
-    at = 0
-    for (layer, mode), cols, width in zip(keys, present, widths, strict=True):
-        credit(scores.layers[layer].stats[mode][:, cols], _weight(mode), out=matrix[:, at:at + width])
-        at += width
-    blocks = [matrix]
     boot = inp.bootstrap and n_docs
     # the bootstrap runs in a forked child while this process lists the per-document figures
     documents_job = (_per_document, (scores, inp.documents_to))
-    work = [documents_job, (resampled_sums, (blocks, inp.bootstrap, inp.seed))] if boot else [documents_job]
+    work = [documents_job, (_resampled_credit, (scores, keys, present, inp.bootstrap, inp.seed))] if boot else [documents_job]
     done = run_split(_call, work) if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [_call(*w) for w in work]
     documents = done[0]
     resampled: list[Any] = [None] * len(keys)
     if boot:
-        sums, at = done[1][0], 0
+        sums, at = done[1], 0
         for i, width in enumerate(widths):
             resampled[i] = sums[:, at:at + width]
             at += width
-    del blocks, matrix
     layers: dict[str, Any] = {}
     for (layer, mode), cols, sampled in zip(keys, present, resampled, strict=True):
         ls = scores.layers[layer]
@@ -222,8 +226,52 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
 PARALLEL_WORK = 2_000_000  # documents x bootstrap samples from which the bootstrap gets its own process
 
 
+def _labels_present(stats: np.ndarray) -> np.ndarray:
+    """Labels with any count in [n_docs, K, 8] statistics (reduced over documents first: faster)."""
+    n, k = stats.shape[0], stats.shape[1]
+    return np.flatnonzero(stats.reshape(n, 8 * k).any(axis=0).reshape(k, 8).any(axis=1)) if n else np.empty(0, np.int64)
+
+
 def _call(fn: Any, args: tuple[Any, ...]) -> Any:
     return fn(*args)
+
+
+def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None) -> np.ndarray:
+    """Bootstrap sums of the credit columns of every (layer, mode) block side by side ([n_samples, 4 * labels
+    present, summed over the blocks]), one matrix product per chunk of resamples.
+
+    Columns that are equal (possible and actual repeat across modes, credits often do) are summed once:
+    the sums are of integers and halves well below 2**23, exact in float32 in any order, so this changes nothing.
+    """
+    n_docs = len(scores.doc_ids)
+    matrix = np.empty((n_docs, sum(4 * len(cols) for cols in present)), dtype=np.float32)
+    at = 0
+    for (layer, mode), cols in zip(keys, present, strict=True):
+        credit(scores.layers[layer].stats[mode][:, cols], _weight(mode), out=matrix[:, at:at + 4 * len(cols)])
+        at += 4 * len(cols)
+    first, inverse = _distinct_columns(matrix)
+    distinct = np.ascontiguousarray(matrix[:, first])
+    del matrix
+    return resampled_sums([distinct], n_samples, seed)[0][:, inverse]
+
+
+def _distinct_columns(matrix: np.ndarray) -> tuple[list[int], np.ndarray]:
+    """Index of the first of each group of equal columns, and the group of every column (candidates share a
+    random projection; equality is then checked exactly)."""
+    projection = np.random.default_rng(0).random(matrix.shape[0], dtype=np.float32) @ matrix
+    first: list[int] = []
+    inverse = np.empty(matrix.shape[1], dtype=np.int64)
+    groups: dict[float, list[int]] = {}
+    for j, key in enumerate(projection.tolist()):
+        for g in groups.setdefault(key, []):
+            if np.array_equal(matrix[:, first[g]], matrix[:, j]):
+                inverse[j] = g
+                break
+        else:
+            groups[key].append(len(first))
+            inverse[j] = len(first)
+            first.append(j)
+    return first, inverse
 
 
 DOCUMENT_CHUNK = 2000  # documents per piece of encoded per-document figures
@@ -250,25 +298,21 @@ def per_document(scores: SystemScores, start: int = 0, stop: int | None = None) 
 
 def credit(stats: np.ndarray, partial_weight: float | None, out: np.ndarray | None = None) -> np.ndarray:
     """[n_docs, K, 8] statistics -> [n_docs, K * 4] float32 (into `out` if given): recall credit, possible,
-    precision credit, actual. Column by column: no [n_docs, K, 8] float copy."""
+    precision credit, actual. One product with a [K * 8, K * 4] 0/1/weight matrix (small integers and
+    halves: exact in float32)."""
     n, k = stats.shape[0], stats.shape[1]
     if out is None:
         out = np.empty((n, 4 * k), dtype=np.float32)
     if not out.size:
         return out
-    o = out.reshape(n, k, 4)
-    if not np.shares_memory(o, out):  # reshape had to copy: fill a copy, then assign
-        credit(stats, partial_weight, o := np.empty((n, 4 * k), dtype=np.float32))
-        out[...] = o
-        return out
     w = partial_weight or 0.0
-    o[..., 0] = stats[..., 0]
-    o[..., 1] = stats[..., :4].sum(-1)
-    o[..., 2] = stats[..., 4]
-    o[..., 3] = stats[..., 4:].sum(-1)
-    if w:
-        o[..., 0] += w * stats[..., 2]
-        o[..., 2] += w * stats[..., 6]
+    basis = np.zeros((k, 8, k, 4), dtype=np.float32)
+    for j in range(k):
+        basis[j, [0, 2], j, 0] = [1.0, w]
+        basis[j, :4, j, 1] = 1.0
+        basis[j, [4, 6], j, 2] = [1.0, w]
+        basis[j, 4:, j, 3] = 1.0
+    np.matmul(stats.reshape(n, 8 * k).astype(np.float32), basis.reshape(8 * k, 4 * k), out=out)
     return out
 
 
