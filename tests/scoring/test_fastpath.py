@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -357,3 +358,50 @@ def test_gold_cache_keeps_the_most_recently_used_entries(tmp_path):
         os.utime(tmp_path / f"gold-{i}.npz", (time.time() - 100 + i, time.time() - 100 + i))
     goldcache.prune(tmp_path, keep=3)
     assert sorted(p.name for p in tmp_path.glob("gold-*.npz")) == ["gold-2.npz", "gold-3.npz", "gold-4.npz"]
+
+
+def _sharing(tmp_path: Path, monkeypatch, fail_child: bool) -> tuple[list[list], list[list], set[int]]:
+    """Blocks read through prefetch's piece queue (small pieces) and directly, and the pids that read pieces."""
+    from newsspans.scoring import columns, prefetch
+
+    gold, pred = _gold_and_pred(tmp_path, n_docs=6000)
+    (tmp_path / "gold.jsonl").write_bytes(b"\n".join(gold) + b"\n")
+    (tmp_path / "pred.jsonl").write_bytes(b"\n".join(pred) + b"\n")
+    monkeypatch.setenv("NEWSSPANS_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    monkeypatch.setattr(prefetch, "PIECE_BYTES", 1 << 16)
+    readers = tmp_path / "readers"
+    readers.mkdir()
+    real = prefetch.read_range
+
+    def read_range(path, start, stop, opts):
+        (readers / f"{os.getpid()}-{start}").touch()
+        if os.getpid() != parent:
+            if fail_child:
+                os._exit(3)  # the child dies after taking a piece
+        else:
+            time.sleep(0.02)  # this process is slower here: the child surely takes pieces
+        return real(path, start, stop, opts)
+
+    parent = os.getpid()
+    monkeypatch.setattr(prefetch, "read_range", read_range)
+    reading = prefetch.start_reading(tmp_path / "gold.jsonl", [tmp_path / "pred.jsonl"], LABELS, False)
+    assert reading is not None and len(reading.pieces) > 10
+    blocks = reading.blocks()
+    scheme = SCHEME
+    direct = [[columns.read_range(p, 0, p.stat().st_size, columns.ReadOptions(scheme, gold=p.name == "gold.jsonl"))]
+              for p in (tmp_path / "gold.jsonl", tmp_path / "pred.jsonl")]
+    return blocks, direct, {int(f.name.split("-")[0]) for f in readers.iterdir()}
+
+
+def _joined(blocks: list) -> tuple:
+    shifted = fastpath._shifted(blocks)
+    return tuple([x for b in shifted for x in getattr(b, f)] for f in ("numbers", "doc_ids", "n_spans", "label", "start", "end"))
+
+
+@pytest.mark.parametrize("fail_child", [False, True])
+def test_both_processes_take_pieces_and_a_failed_child_loses_none(tmp_path, monkeypatch, fail_child):
+    blocks, direct, pids = _sharing(tmp_path, monkeypatch, fail_child)
+    assert len(pids) == 2  # the child took pieces too (and, when it failed, its piece was read again here)
+    for got, want in zip(blocks, direct, strict=True):
+        assert _joined(got) == _joined(want)

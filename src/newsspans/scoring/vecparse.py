@@ -98,13 +98,19 @@ def _after() -> np.ndarray:
     return after.reshape(-1)
 
 
-def _separators() -> tuple[np.ndarray, np.ndarray]:
-    """SEP_BYTE[byte]: 0 space, 1 colon, 4 comma, 16 anything else; SEP_SUM[sum of a gap's (at most 2)]: the separator."""
-    weight = np.full(256, 16, np.uint8)
+def _separators() -> np.ndarray:
+    """SEPARATOR[min(gap, 3) * 65536 + the gap's first two bytes (little-endian)]: what lies between two
+    tokens: nothing, or a colon or a comma with at most one space around it; anything else is _S_BAD."""
+    weight = np.full(256, 16, np.int64)
     weight[ord(" ")], weight[ord(":")], weight[ord(",")] = 0, 1, 4
     code = np.full(49, _S_BAD, np.uint8)
     code[0], code[1], code[4] = _S_NONE, _S_COLON, _S_COMMA
-    return weight, code
+    first, second = np.arange(65536) & 255, np.arange(65536) >> 8
+    table = np.full((4, 65536), _S_BAD, np.uint8)
+    table[0] = _S_NONE
+    table[1] = code[weight[first]]
+    table[2] = code[np.minimum(weight[first] + weight[second], 48)]
+    return table.reshape(-1)
 
 
 CLASSES = _byte_classes()
@@ -113,7 +119,7 @@ KIND_OF_CLASS[[_LB, _RB, _LK, _RK, _DIGIT, _QUOTE]] = [LB, RB, LK, RK, NUM, STR]
 DEPTH_STEP = np.array([1, -1, 1, -1, 0, 0, 0], np.int32)
 ALLOWED = _grammar()
 AFTER = _after()
-SEP_BYTE, SEP_SUM = _separators()
+SEPARATOR = _separators()
 DOC_ID_BYTES = np.zeros(256, bool)  # ids.DOC_ID_RE: [a-z0-9][a-z0-9._-]*
 DOC_ID_BYTES[[*range(ord("a"), ord("z") + 1), *range(ord("0"), ord("9") + 1), ord("."), ord("_"), ord("-")]] = True
 DOC_ID_FIRST = DOC_ID_BYTES.copy()
@@ -293,10 +299,11 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     num_value, num_len = _numbers(buf, pos[num_tok])
     tok_end[num_tok] += num_len - 1
     bad[line[num_tok[(num_len > MAX_DIGITS) | ((num_len > 1) & (buf[pos[num_tok]] == ord("0")))]]] = True
-    gap = np.empty(n_tok, np.int64)
-    gap[:-1] = pos[1:] - tok_end[:-1]
-    gap[-1] = 0
-    sep = SEP_SUM[np.minimum(SEP_BYTE[buf[tok_end]] * (gap > 0) + SEP_BYTE[buf[tok_end + 1]] * (gap > 1) + 16 * (gap > 2), 48)]
+    gap = np.zeros(n_tok, np.int64)
+    np.minimum(pos[1:] - tok_end[:-1], 3, out=gap[:-1])
+    gap *= 65536
+    gap += np.lib.stride_tricks.as_strided(buf.view(np.uint16), shape=(len(buf) - 1,), strides=(1,))[tok_end]  # two bytes at each offset
+    sep = SEPARATOR[gap]
     kind[str_tok[sep[str_tok] == _S_COLON]] = KEY
     # nothing but the tokens on a line: no spaces around it either
     bad[full[(pos[first[full]] != starts[full]) | (tok_end[last_tok] != ends[full])]] = True
