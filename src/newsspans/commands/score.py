@@ -77,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
     labels = LabelSet.load(project.labels_path)
     reading = None
     if args.gold is not None and fast_path_applies(args.pred_format, args.gold_format, bool(args.errors or args.html)):
-        # big files: a child starts reading them now, while the scorer (numpy included) is imported
+        # big files: a child starts reading them now, while the rest of the scorer is imported
         modes = args.mode or ALL_MODES
+        from ..scoring import vecparse  # noqa: F401  (numpy, imported once here: the child forked next needs it too)
+
         reading = start_reading(Path(args.gold), [args.pred] + ([args.compare] if args.compare else []), labels, "string" in modes)
     try:
         return _run(args, project, labels, reading)
