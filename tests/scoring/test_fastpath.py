@@ -128,7 +128,9 @@ def test_fast_path_report_equals_reference(tmp_path_factory, monkeypatch, case):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(files())
 def test_fast_path_split_over_two_processes_gives_the_same_report(tmp_path_factory, monkeypatch, case):
+    """Files read in two parts, and every layer matched in two halves of the documents, in two processes."""
     monkeypatch.setattr(fastpath, "MIN_SPLIT_BYTES", 0)
+    monkeypatch.setattr(fastpath, "SPLIT_SPANS", 0)
     monkeypatch.setenv("NEWSSPANS_JOBS", "2")
     gold, pred = case
     fast, reference = both_paths(tmp_path_factory.mktemp("fp2"), gold, pred, monkeypatch)

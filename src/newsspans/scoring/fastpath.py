@@ -146,6 +146,16 @@ def _pred_from_blocks(blocks: Sequence[Block], path: Path, gold: GoldSet, gold_i
                       project: Project, scheme: Scheme, surfaces: bool) -> tuple[PredSet, SpanTable]:
     """Every line in file order: fast lines admitted by doc id, the others through the reference checker."""
     checker = PredictionChecker(file=str(path), gold=gold, labels=labels, project=project, gold_ids=gold_index)
+    if not any(b.slow for b in blocks):  # the common case: every line was accepted by the reader
+        ids = [d for b in blocks for d in b.doc_ids]
+        index = [gold_index.get(d, -1) for d in ids]
+        if -1 not in index and len(set(ids)) == len(ids):  # no unknown or repeated document: every line is admitted
+            checker.n_read = sum(sum(b.n_spans) for b in blocks)
+            tables, at = [], 0
+            for block in blocks:
+                tables.append(_block_table(block, np.asarray(index[at:at + len(block.doc_ids)], dtype=np.int64), surfaces))
+                at += len(block.doc_ids)
+            return checker.result({}, frozenset(ids)), _concat(tables)
     tables: list[SpanTable] = []
     slow_records: list[tuple[int, DocRecord]] = []
     predicted: list[str] = []
@@ -275,7 +285,7 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
 
         g, _ = side(gold, True)
         p, _ = side(pred, True)
-        stats, errors = score_layer_arrays(g, p, n_docs, len(names), modes)
+        stats, errors = _score_halves(g, p, n_docs, len(names), modes)
         if "string" in modes:
             g_all, g_rows = side(gold, False)
             p_all, p_rows = side(pred, False)
@@ -289,6 +299,28 @@ def score_tables(gold: SpanTable, pred: SpanTable, n_docs: int, labels: LabelSet
                                             n_docs, k, n_surf)
         out[layer] = LayerScores(layer, tuple(names), stats, errors)
     return out
+
+
+SPLIT_SPANS = 100_000  # spans (gold and predicted) from which a layer is matched in two processes
+
+
+def _score_halves(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """score_layer_arrays, the first half of the documents here and the second in a forked child when the
+    layer is big: matching never crosses documents, so the halves' statistics stack and their error counts add up."""
+    if len(g) + len(p) < SPLIT_SPANS or n_docs < 2 or jobs() < 2:
+        return score_layer_arrays(g, p, n_docs, n_labels, modes)
+    half = n_docs // 2
+
+    def part(side: Side, lo: int, hi: int) -> Side:
+        rows = np.flatnonzero((side.doc >= lo) & (side.doc < hi))
+        t = side.take(rows)
+        return Side(t.doc - np.int32(lo) if lo else t.doc, t.label, t.rank, t.start, t.end)
+
+    (first, errors), (second, more) = run_split(score_layer_arrays, [(part(g, 0, half), part(p, 0, half), half, n_labels, modes),
+                                                                     (part(g, half, n_docs), part(p, half, n_docs), n_docs - half, n_labels, modes)])
+    for name, count in more.items():
+        errors[name] = errors.get(name, 0) + count
+    return {mode: np.concatenate([first[mode], second[mode]]) for mode in first}, errors
 
 
 def _relation_keys(t: SpanTable) -> list[tuple[int, ...]]:
