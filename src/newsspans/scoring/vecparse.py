@@ -15,13 +15,12 @@ a running count of quotes tells which brackets and digits are outside strings: t
 are the tokens. The bytes between two tokens (the separator) must be empty, a colon or a comma, so a
 string followed by a colon is a key. A running sum gives each token's depth; grammar is a table lookup
 on (depth, previous token and separator, token). Keys, labels and layers are found by a collision-free
-hash of their first 8 bytes and compared whole; duplicate ids are found by sorting, and each distinct
-attributes object is parsed and checked once, in Python.
+hash of their first 8 bytes and compared whole, and so are attribute names and values, which a table
+then allows or not for the span's label; duplicate ids are found by sorting hashes.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -42,8 +41,7 @@ _S_NONE, _S_COLON, _S_COMMA, _S_BAD = range(4)
 MAX_DEPTH = 4  # line object, spans array, span object, attributes object
 MAX_DIGITS = 18  # fits int64
 MAX_ID = 64  # bytes; SpanHook allows 64 characters, so a longer (non-ASCII) id takes the slow gates
-MAX_ATTRS = 256  # bytes of one attributes object
-PAD = MAX_ATTRS + 16
+PAD = MAX_ID + 16  # zero bytes after a chunk: strings are read 8 bytes at a time (ids up to MAX_ID bytes)
 
 LINE_KEYS = ("doc_id", "spans", "relations")
 SPAN_KEYS = ("id", "layer", "label", "start", "end", "text", "attributes")
@@ -189,7 +187,9 @@ class Tables:
     labels: Table  # label name -> global label id
     layers: Table  # layer name -> layer index
     layer_of_label: np.ndarray
-    attributes: tuple[Mapping[str, frozenset[str]], ...]  # per global label id
+    attribute_names: Table | None  # attribute name -> index (None: the scheme has no attributes)
+    attribute_values: Table | None  # attribute value -> index
+    allowed: np.ndarray  # [global label id, attribute, value]: the value is allowed for that label's attribute
 
 
 def tables(scheme: Scheme) -> Tables | None:
@@ -206,9 +206,16 @@ def _tables(layers: tuple[str, ...], labels: tuple[tuple[str, str], ...], attrib
         return None
     keys = {k: i for i, k in enumerate(LINE_KEYS + SPAN_KEYS)}
     layer_of = np.array([layers.index(layer) for layer, _ in labels], np.int64)
-    allowed = {label: {a: frozenset(v) for a, v in spec} for label, spec in attributes}
-    return Tables(Table.of(keys), Table.of({n: i for i, n in enumerate(names)}), Table.of({n: i for i, n in enumerate(layers)}),
-                  layer_of, tuple(allowed.get(label, {}) for label in names))
+    attribute_names = sorted({a for _, spec in attributes for a, _ in spec})
+    values = sorted({v for _, spec in attributes for _, vs in spec for v in vs})
+    allowed = np.zeros((len(names), max(1, len(attribute_names)), max(1, len(values))), bool)
+    for label, spec in attributes:
+        if label in names:
+            for a, vs in spec:
+                allowed[names.index(label), attribute_names.index(a), [values.index(v) for v in vs]] = True
+    return Tables(Table.of(keys), Table.of({n: i for i, n in enumerate(names)}), Table.of({n: i for i, n in enumerate(layers)}), layer_of,
+                  Table.of({a: i for i, a in enumerate(attribute_names)}) if attribute_names else None,
+                  Table.of({v: i for i, v in enumerate(values)}) if values else None, allowed)
 
 
 def _words(buf: np.ndarray, offs: np.ndarray, lens: np.ndarray, width: int) -> np.ndarray:
@@ -302,7 +309,8 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     gap = np.zeros(n_tok, np.int64)
     np.minimum(pos[1:] - tok_end[:-1], 3, out=gap[:-1])
     gap *= 65536
-    gap += np.lib.stride_tricks.as_strided(buf.view(np.uint16), shape=(len(buf) - 1,), strides=(1,))[tok_end]  # two bytes at each offset
+    gap += buf[tok_end]  # the gap's first two bytes (two plain gathers: faster than one of unaligned uint16)
+    gap += buf[tok_end + 1].astype(np.int64) << 8
     sep = SEPARATOR[gap]
     kind[str_tok[sep[str_tok] == _S_COLON]] = KEY
     # nothing but the tokens on a line: no spaces around it either
@@ -346,7 +354,8 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     span_line = line[span_tok]
     in_span = ~top & (key_code >= _K_ID)
     k_tok, k_code, k_value = key_tok[in_span], key_code[in_span], value_tok[in_span]
-    k_span = np.cumsum((kind == LB) & (ctx == 2), dtype=np.int32)[k_tok] - 1
+    span_of = np.cumsum((kind == LB) & (ctx == 2), dtype=np.int32) - 1  # the span object a token is in (or after)
+    k_span = span_of[k_tok]
     fine = k_span >= 0  # always, in a line that is still good
     k_code, k_value, k_span = k_code[fine], k_value[fine], k_span[fine]
     counts = np.bincount(k_span * _N_KEYS + k_code, minlength=n_span * _N_KEYS).reshape(n_span, _N_KEYS)
@@ -381,14 +390,7 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     span_bad[s[(m < 1) | (m > MAX_ID)]] = True
     bad[span_line[span_bad]] = True
     bad[_duplicate_id_lines(buf, span_line[s], b, m)] = True
-    sel = np.flatnonzero(k_code == _K_ATTRS)
-    if len(sel):
-        s, v = k_span[sel], k_value[sel]
-        closer = _closers(kind, depth, v)
-        found = closer >= 0
-        bad[span_line[s[~found]]] = True
-        s, v, closer = s[found], v[found], closer[found]
-        bad[span_line[s[~_attributes_ok(buf, pos[v], pos[closer], label[s], t)]]] = True
+    _check_attributes(buf, pos, tok_end, kind, ctx, line, span_of, label, t, bad)
 
     # document ids, one per line left
     doc_tok = value_tok[top & (key_code == _K_DOC)]
@@ -429,13 +431,6 @@ def _numbers(buf: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return value, length
 
 
-def _closers(kind: np.ndarray, depth: np.ndarray, openers: np.ndarray) -> np.ndarray:
-    """Token index of the closer of each depth-4 opener (the next token back at depth 3), -1 if none."""
-    closers = np.flatnonzero((kind == RB) & (depth == 3))
-    at = np.searchsorted(closers, openers)
-    return np.where(at < len(closers), closers[np.minimum(at, len(closers) - 1)] if len(closers) else -1, -1)
-
-
 def _duplicate_id_lines(buf: np.ndarray, line: np.ndarray, offs: np.ndarray, lens: np.ndarray) -> np.ndarray:
     """Lines that may hold two equal span ids: equal ids always hash alike; a rare collision of different
     ones only sends a good line to the gates. Ids longer than MAX_ID are already bad."""
@@ -468,27 +463,26 @@ def _doc_ids_ok(buf: np.ndarray, offs: np.ndarray, lens: np.ndarray) -> np.ndarr
     return ok
 
 
-def _attributes_ok(buf: np.ndarray, opens: np.ndarray, closes: np.ndarray, label: np.ndarray, t: Tables) -> np.ndarray:
-    """Per attributes object (bytes opens..closes): every value allowed for the span's label; each
-    distinct (label, object) is parsed and checked once."""
-    lens = closes - opens + 1
-    ok = lens <= MAX_ATTRS
-    rows = np.flatnonzero(ok & (label >= 0))
-    ok[:] = False
-    if not len(rows):
-        return ok
-    width = max(8, -(-int(lens[rows].max()) // 8) * 8)
-    words = _words(buf, opens[rows], lens[rows], width)
-    h = _hash(words) + label[rows].astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-    _, first, inverse = np.unique(h, return_index=True, return_inverse=True)
-    same = (words == words[first[inverse]]).all(axis=1) & (label[rows] == label[rows][first[inverse]])
-    verdict = np.zeros(len(first), bool)
-    for u, r in enumerate(rows[first].tolist()):
-        spec = t.attributes[label[r]]
-        try:
-            a = json.loads(buf[opens[r]:closes[r] + 1].tobytes())
-        except ValueError:
-            continue
-        verdict[u] = type(a) is dict and all(type(v) is str and v in spec.get(k, ()) for k, v in a.items())
-    ok[rows] = same & verdict[inverse.reshape(-1)]
-    return ok
+def _check_attributes(buf: np.ndarray, pos: np.ndarray, tok_end: np.ndarray, kind: np.ndarray, ctx: np.ndarray, line: np.ndarray,
+                      span_of: np.ndarray, label: np.ndarray, t: Tables, bad: np.ndarray) -> None:
+    """Mark the lines where an attribute (a key at depth 4, its string value after it) is not allowed for
+    its span's label, or is repeated in one object (json would keep the last one: the gates decide)."""
+    keys = np.flatnonzero((kind == KEY) & (ctx == 4))
+    if not len(keys):
+        return
+    if t.attribute_names is None or t.attribute_values is None or not len(label):
+        bad[line[keys]] = True
+        return
+    values = np.minimum(keys + 1, len(kind) - 1)
+    name = t.attribute_names.lookup(buf, pos[keys] + 1, tok_end[keys] - pos[keys] - 2)
+    value = t.attribute_values.lookup(buf, pos[values] + 1, tok_end[values] - pos[values] - 2)
+    span = span_of[keys]
+    lab = label[np.maximum(span, 0)]
+    ok = (name >= 0) & (value >= 0) & (span >= 0) & (lab >= 0) & (kind[values] == STR)
+    ok[ok] = t.allowed[lab[ok], name[ok], value[ok]]
+    bad[line[keys[~ok]]] = True
+    pairs = span[ok].astype(np.int64) * t.allowed.shape[1] + name[ok]
+    repeated = np.flatnonzero(np.bincount(pairs, minlength=1) > 1) if len(pairs) else pairs
+    if len(repeated):
+        bad[line[keys[ok][np.isin(pairs, repeated)]]] = True
+
