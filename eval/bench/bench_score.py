@@ -12,6 +12,7 @@ Usage: python eval/bench/bench_score.py [--docs 20000] [--skip-peers] [--scale]
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import statistics
 import subprocess
@@ -118,6 +119,9 @@ def main() -> None:
     p.add_argument("--skip-peers", action="store_true")
     p.add_argument("--scale", action="store_true", help="also run 100,000 documents and one 20,000-span document")
     args = p.parse_args()
+    # bytecode for our package, as pip writes it for the peers' (an editable install under
+    # PYTHONDONTWRITEBYTECODE would otherwise recompile every module on every run)
+    compileall.compile_dir(str(REPO / "src"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "main"
         n = write_files(folder, args.docs)
