@@ -157,15 +157,17 @@ class Table:
             if len(np.unique(slots)) == len(raw):
                 break
             bits += 1
-        table = np.full(1 << bits, -1, np.int64)
+        table = np.full(1 << bits, -1, np.int64)  # -1: the sentinel entry appended last, which matches nothing
         table[slots.astype(np.int64)] = np.arange(len(raw))
-        return cls(shift, table, words[:, 0].copy(), lens, words[:, 1:].copy(), np.array(list(strings.values()), np.int64))
+        return cls(shift, table, np.append(words[:, 0], np.uint64(0)), np.append(lens, -1), np.vstack([words[:, 1:], words[:1, 1:] * 0]),
+                   np.append(np.array(list(strings.values()), np.int64), -1))
 
     def lookup(self, buf: np.ndarray, offs: np.ndarray, lens: np.ndarray) -> np.ndarray:
         """Code of each string buf[off:off+len], or -1 when it is not one of the table's."""
-        first = _words(buf, offs, lens, 8)[:, 0]
-        entry = self.slots[((_key(first, lens) * MULT) >> self.shift).astype(np.int64)]
-        hit = (entry >= 0) & (self.first[entry] == first) & (self.lens[entry] == lens)
+        first = _unaligned_words(buf)[offs]
+        first &= _MASKS[np.minimum(lens, 8)]
+        entry = self.slots[((_key(first, lens) * MULT) >> self.shift).astype(np.int64)]  # -1 (the sentinel) for no entry
+        hit = (self.first[entry] == first) & (self.lens[entry] == lens)
         if self.rest.shape[1]:
             long = np.flatnonzero(hit & (lens > 8))
             if len(long):
@@ -218,15 +220,20 @@ def _tables(layers: tuple[str, ...], labels: tuple[tuple[str, str], ...], attrib
                   Table.of({v: i for i, v in enumerate(values)}) if values else None, allowed)
 
 
+def _unaligned_words(buf: np.ndarray) -> np.ndarray:
+    """The 8 bytes at every offset of `buf` (a whole number of words long) as one little-endian uint64."""
+    return np.lib.stride_tricks.as_strided(buf.view(np.uint64), shape=(len(buf) - 7,), strides=(1,))
+
+
 def _words(buf: np.ndarray, offs: np.ndarray, lens: np.ndarray, width: int) -> np.ndarray:
     """[m, width // 8] uint64: the bytes buf[off:off+len] of each string, zero-padded (no string holds a NUL).
 
     `buf` must be a whole number of words long with `width` readable bytes past every string (parse pads it).
     """
-    words = np.lib.stride_tricks.as_strided(buf.view(np.uint64), shape=(len(buf) - 7,), strides=(1,))  # a word at every byte
+    words = _unaligned_words(buf)
     out = np.empty((len(offs), width // 8), np.uint64)
     for j in range(width // 8):
-        out[:, j] = words[offs + 8 * j] & _MASKS[np.clip(lens - 8 * j, 0, 8)]
+        out[:, j] = words[offs + 8 * j] & _MASKS[np.minimum(np.maximum(lens - 8 * j, 0), 8)]
     return out
 
 
