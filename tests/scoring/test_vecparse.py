@@ -182,6 +182,9 @@ TRICKY = [
     b"\n",
     b"   \n",
     b"\t\n",
+    b"abc\n",  # no token at all: not blank, not JSON
+    b"true\n",
+    b" - \n",
     _valid(),
     _valid("d1"),
     _valid(end=500),

@@ -197,7 +197,7 @@ class _LineReader:
 
         self.flush()
         block = self.block
-        others = np.flatnonzero(~parsed.accepted & ~parsed.blank).tolist()
+        others = np.flatnonzero(~parsed.accepted).tolist()  # blank lines among them are skipped by line()
         acc_index = np.cumsum(parsed.accepted) - 1  # accepted-line index of each accepted line
         span_end = np.cumsum(parsed.n_spans)
         lo = 0

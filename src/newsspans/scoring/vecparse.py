@@ -251,7 +251,6 @@ class Parsed:
     starts: np.ndarray  # byte offset of each line in the chunk
     ends: np.ndarray  # its end (the newline's offset, or the chunk's length)
     accepted: np.ndarray  # bool per line
-    blank: np.ndarray  # bool per line: nothing but spaces
     doc_ids: list[str]  # per accepted line
     n_spans: np.ndarray  # per accepted line
     label: np.ndarray  # per span of an accepted line: global label id
@@ -297,10 +296,9 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     stop = np.searchsorted(pos, ends)
     first = np.zeros(n_lines, np.int64)
     first[1:] = stop[:-1]
-    blank = (first == stop) & ~bad[:n_lines]
-    bad[:n_lines] |= first == stop
+    bad[:n_lines] |= first == stop  # no token: blank, or not JSON (`true`, `abc`): the gates tell which
     if not n_tok:
-        return _empty(starts, ends, blank)
+        return _empty(starts, ends)
     line = np.repeat(np.arange(n_lines), stop - first)
     full = np.flatnonzero(first < stop)
     last_tok = stop[full] - 1
@@ -414,13 +412,13 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
         bad[span_line[(span_limit >= 0) & (end > span_limit)]] = True
     accepted = ~bad[:n_lines]
     keep = accepted[span_line]
-    return Parsed(starts, ends, accepted, blank, [doc_of_line[ln] for ln in np.flatnonzero(accepted).tolist()],
+    return Parsed(starts, ends, accepted, [doc_of_line[ln] for ln in np.flatnonzero(accepted).tolist()],
                   np.bincount(span_line[keep], minlength=n_lines)[accepted], label[keep].astype(np.int16), start[keep], end[keep])
 
 
-def _empty(starts: np.ndarray, ends: np.ndarray, blank: np.ndarray) -> Parsed:
+def _empty(starts: np.ndarray, ends: np.ndarray) -> Parsed:
     e = np.empty(0, np.int64)
-    return Parsed(starts, ends, np.zeros(len(starts), bool), blank, [], e, e.astype(np.int16), e, e)
+    return Parsed(starts, ends, np.zeros(len(starts), bool), [], e, e.astype(np.int16), e, e)
 
 
 def _numbers(buf: np.ndarray, offs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
