@@ -20,7 +20,7 @@ from itertools import chain, pairwise, repeat
 from pathlib import Path
 from typing import Any
 
-from ..ids import DOC_ID_RE
+from ..ids import is_valid_doc_id
 from ..labels import LabelSet
 from .fastcheck import LINE_KEYS, LineChecker
 from .strings import normalise_surface
@@ -170,7 +170,7 @@ class _LineReader:
         except Exception:  # not UTF-8, not JSON, too deep, an unhashable label...: the validator says which
             block.slow.append((number, raw))
             return
-        if type(data) is not dict or not data.keys() <= LINE_KEYS or not _valid_doc_id(data.get("doc_id")):
+        if type(data) is not dict or not data.keys() <= LINE_KEYS or not is_valid_doc_id(data.get("doc_id")):
             block.slow.append((number, raw))
             return
         spans, relations = data.get("spans"), data.get("relations", [])
@@ -361,10 +361,6 @@ def _split_lines(chunk: bytes) -> list[bytes]:
     if chunk.endswith(b"\n"):
         lines.pop()
     return lines
-
-
-def _valid_doc_id(doc_id: object) -> bool:
-    return type(doc_id) is str and DOC_ID_RE.match(doc_id) is not None and ".." not in doc_id
 
 
 def _one_line(block: Block, number: int, data: dict, raw: bytes, opts: ReadOptions) -> None:

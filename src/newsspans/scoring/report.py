@@ -237,7 +237,7 @@ def _call(fn: Any, args: tuple[Any, ...]) -> Any:
 
 
 def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None) -> np.ndarray:
-    """Bootstrap sums of the credit columns (see `credit`) of every (layer, mode) block side by side:
+    """Bootstrap sums of the credit columns (see `_credit_columns`) of every (layer, mode) block side by side:
     [n_samples, columns], one matrix product per chunk of resamples.
 
     Equal columns are summed once: possible and actual repeat across modes, and credits often do (64 of
@@ -258,8 +258,7 @@ def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present:
     for (layer, mode), cols in zip(keys, present, strict=True):
         stats, w = scores.layers[layer].stats[mode], _weight(mode) or 0.0
         for j in cols.tolist():
-            s = stats[:, j]
-            for column in (_plus(s[:, 0], w, s[:, 2]), _total(s[:, :4]), _plus(s[:, 4], w, s[:, 6]), _total(s[:, 4:])):
+            for column in _credit_columns(stats[:, j], w):
                 same = groups.setdefault(hash(column.tobytes()), [])
                 g = next((g for g in same if np.array_equal(columns[g], column)), None)
                 if g is None:
@@ -273,20 +272,23 @@ def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present:
     return np.asarray(inverse, dtype=np.int64), distinct
 
 
-def _plus(a: np.ndarray, w: float, b: np.ndarray) -> np.ndarray:
-    """a + w * b as float32 (credit: correct plus partial)."""
-    out = a.astype(np.float32)
-    if w:
-        out += w * b
-    return out
+def _credit_columns(s: np.ndarray, w: float) -> tuple[np.ndarray, ...]:
+    """One label's [n_docs, 8] statistics as float32 columns: recall credit (correct + w * partial),
+    possible, precision credit, actual."""
 
+    def plus(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        out = a.astype(np.float32)
+        if w:
+            out += w * b
+        return out
 
-def _total(counts: np.ndarray) -> np.ndarray:
-    """Row sums of a few count columns, as float32."""
-    out = counts[:, 0].astype(np.float32)
-    for i in range(1, counts.shape[1]):
-        out += counts[:, i]
-    return out
+    def total(counts: np.ndarray) -> np.ndarray:
+        out = counts[:, 0].astype(np.float32)
+        for i in range(1, counts.shape[1]):
+            out += counts[:, i]
+        return out
+
+    return plus(s[:, 0], s[:, 2]), total(s[:, :4]), plus(s[:, 4], s[:, 6]), total(s[:, 4:])
 
 
 DOCUMENT_CHUNK = 2000  # documents per piece of encoded per-document figures
@@ -311,32 +313,8 @@ def per_document(scores: SystemScores, start: int = 0, stop: int | None = None) 
     return out
 
 
-def credit(stats: np.ndarray, partial_weight: float | None, out: np.ndarray | None = None) -> np.ndarray:
-    """[n_docs, K, 8] statistics -> [n_docs, K * 4] float32 (into `out` if given): recall credit, possible,
-    precision credit, actual. Column by column: no [n_docs, K, 8] float copy."""
-    n, k = stats.shape[0], stats.shape[1]
-    if out is None:
-        out = np.empty((n, 4 * k), dtype=np.float32)
-    if not out.size:
-        return out
-    o = out.reshape(n, k, 4)
-    if not np.shares_memory(o, out):  # reshape had to copy: fill a copy, then assign
-        credit(stats, partial_weight, o := np.empty((n, 4 * k), dtype=np.float32))
-        out[...] = o
-        return out
-    w = partial_weight or 0.0
-    o[..., 0] = stats[..., 0]
-    o[..., 1] = stats[..., :4].sum(-1)
-    o[..., 2] = stats[..., 4]
-    o[..., 3] = stats[..., 4:].sum(-1)
-    if w:
-        o[..., 0] += w * stats[..., 2]
-        o[..., 2] += w * stats[..., 6]
-    return out
-
-
 def credit_prf(c: np.ndarray, zero_division: float | None) -> np.ndarray:
-    """Precision, recall, F1 from `[..., 4]` credit sums (see `credit`); as counts.prf."""
+    """Precision, recall, F1 from `[..., 4]` credit sums (see `_credit_columns`); as counts.prf."""
     fill = np.nan if zero_division is None else zero_division
     with np.errstate(divide="ignore", invalid="ignore"):
         recall = np.where(c[..., 1] > 0, c[..., 0] / np.where(c[..., 1] > 0, c[..., 1], 1), fill)
