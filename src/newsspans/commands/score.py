@@ -143,7 +143,7 @@ class PhaseTimer:
     def __init__(self) -> None:
         self.on = os.environ.get("NEWSSPANS_TIMING") == "1"
         self.last = time.perf_counter()
-        self.phases: list[tuple[str, float]] = []
+        self.phases: list[tuple[str, float, float]] = []  # name, seconds, peak RSS in MB
 
     def mark(self, name: str) -> None:
         now = time.perf_counter()
