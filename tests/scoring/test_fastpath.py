@@ -407,3 +407,74 @@ def test_both_processes_take_pieces_and_a_failed_child_loses_none(tmp_path, monk
     assert len(pids) == 2  # the child took pieces too (and, when it failed, its piece was read again here)
     for got, want in zip(blocks, direct, strict=True):
         assert _joined(got) == _joined(want)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 60), st.integers(1, 7), st.sampled_from([1, 3, 300]), st.integers(0, 2**31 - 1))
+def test_encoded_per_document_figures_equal_json_dumps_of_the_dict(n_docs, chunk, top, seed):
+    """The command line's per-document figures (written a chunk of documents at a time) are the dict's JSON."""
+    import io
+
+    from newsspans.scoring import report
+    from newsspans.scoring.engine import LayerScores, SystemScores
+
+    rng = np.random.default_rng(seed)
+    stats = {m: rng.integers(0, top, size=(n_docs, 3, 8)).astype(np.int16) for m in ("strict", "partial")}
+    scores = SystemScores(tuple(f"d{i}" for i in range(n_docs)), {"entities": LayerScores("entities", ("A", "B", "C"), stats)})
+    old = report.DOCUMENT_CHUNK
+    report.DOCUMENT_CHUNK = chunk
+    try:
+        encoded = report._per_document(scores, io.StringIO())
+    finally:
+        report.DOCUMENT_CHUNK = old
+    out = io.StringIO()
+    encoded.copy_to(out)
+    assert out.getvalue() == json.dumps(report.per_document(scores), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("n_samples", [1, 49, 50, 51, 260])
+def test_bootstrap_chunks_are_the_rows_of_the_whole_draw(n_samples):
+    """Resamples drawn a range of chunks at a time (the report splits them between two processes) are
+    exactly the corresponding rows of the whole draw."""
+    from newsspans.scoring import stats
+
+    rng = np.random.default_rng(1)
+    block = rng.integers(0, 5, size=(37, 6)).astype(np.float32)
+    whole = stats.resampled_sums([block], n_samples, 7)[0]
+    k = stats.n_chunks(n_samples)
+    for cut in range(k + 1):
+        parts = [stats.resampled_sums([block], n_samples, 7, part)[0] for part in (range(0, cut), range(cut, k))]
+        assert np.array_equal(np.concatenate(parts), whole)
+    assert whole.shape == (n_samples, 6)
+    assert not np.array_equal(whole, stats.resampled_sums([block], n_samples, 8)[0])
+
+
+def test_run_beside_runs_each_task_in_a_child_and_redoes_failed_ones(monkeypatch):
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    parent = os.getpid()
+    mine, theirs = parallel.run_beside(os.getpid, [(_pid, (0,)), (_pid, (1,))])
+    assert mine == parent and parent not in theirs and theirs[0] != theirs[1]
+
+    def fails_in_a_child(x: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("child fails")
+        return x + 1
+
+    assert parallel.run_beside(lambda: "here", [(fails_in_a_child, (1,)), (fails_in_a_child, (2,))]) == ("here", [2, 3])
+    monkeypatch.setenv("NEWSSPANS_JOBS", "1")
+    assert parallel.run_beside(os.getpid, [(_pid, (0,))]) == (parent, [parent])
+
+
+def test_one_blas_thread_limits_openblas_inside_the_context_only():
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+
+    def blas_threads() -> list[int]:
+        return [p["num_threads"] for p in threadpoolctl.threadpool_info() if p["user_api"] == "blas"]
+
+    before = blas_threads()
+    if not before:
+        pytest.skip("numpy without a BLAS threadpoolctl knows")
+    assert not parallel._blas_pinned  # pytest imported numpy before anything could pin it
+    with parallel.one_blas_thread():
+        assert blas_threads() == [1] * len(before)
+    assert blas_threads() == before

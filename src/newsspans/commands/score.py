@@ -19,6 +19,7 @@ from ..jsonio import atomic_write_text, atomic_write_with
 from ..labels import LabelSet
 from ..project import Project
 from ..scoring.modes import ALL_MODES, RELATIONS
+from ..scoring.parallel import pin_blas_threads
 from ..scoring.prefetch import Reading, fast_path_applies, start_reading
 from . import add_root, guarded
 
@@ -53,9 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    # The scorer's matrix products are small; OpenBLAS threads that spin while forked workers run
-    # slow everything down. Takes effect only if numpy is not imported yet (a command-line run).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    pin_blas_threads()  # one OpenBLAS thread (see there); takes effect only if numpy is not imported yet
     gc.freeze()  # the scorer builds millions of small tuples that live to the end: cyclic GC passes over them are wasted
     gc.disable()
     try:

@@ -8,6 +8,7 @@ single task, or other threads running: everything runs here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -104,3 +105,41 @@ def run_split(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]]) -> list[T]
         done = child.results()
     results.update(zip(theirs, done, strict=True))
     return [results[i] for i in range(len(tasks))]
+
+
+def run_beside(here: Callable[[], T], tasks: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> tuple[T, list[Any]]:
+    """`here()` in this process while each `fn(*args)` of `tasks` runs in a child of its own (one more
+    process than cores is fine: `here` is short); without fork everything runs here, in order."""
+    children = [Forked(fn, [args]) for fn, args in tasks]
+    try:
+        mine = here()
+    except BaseException:
+        for child in children:
+            child.cancel()
+        raise
+    return mine, [child.results()[0] for child in children]
+
+
+_blas_pinned = False  # pin_blas_threads() set OpenBLAS to one thread before numpy loaded
+
+
+def pin_blas_threads() -> None:
+    """Call before numpy loads: OpenBLAS then runs one thread, unless OPENBLAS_NUM_THREADS says otherwise
+    (the scorer's matrix products are small, and its threads spin while forked workers run)."""
+    global _blas_pinned
+    if "numpy" not in sys.modules:
+        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        _blas_pinned = os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def one_blas_thread() -> contextlib.AbstractContextManager[Any]:
+    """A context in which OpenBLAS runs one thread: its threads spin while they wait, and two forked children
+    running two each on two cores made a matrix product 20 times slower. Nothing to do after
+    pin_blas_threads (the command line); else threadpoolctl (a scikit-learn dependency) sets it, if installed."""
+    if _blas_pinned:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return contextlib.nullcontext()
+    return threadpool_limits(1, user_api="blas")

@@ -17,8 +17,8 @@ from .counts import prf
 from .engine import RELATIONS, SystemScores
 from .inputs import GoldSet, PredSet
 from .modes import MODES
-from .parallel import run_split
-from .stats import TESTS, percentile_interval, resampled_sums
+from .parallel import one_blas_thread, run_beside
+from .stats import TESTS, n_chunks, percentile_interval, resampled_sums
 
 
 def _weight(mode: str) -> float | None:
@@ -74,9 +74,12 @@ def _per_document(scores: SystemScores, to: TextIO | None) -> dict[str, Any] | E
     if to is None:
         return per_document(scores)
     n = len(scores.doc_ids)
+    template, columns = _document_columns(scores, 0, n)
+    ids = _json_strings(scores.doc_ids)
     to.write("{")
     for start in range(0, n, DOCUMENT_CHUNK):
-        text = per_document_json(scores, start, min(n, start + DOCUMENT_CHUNK))[1:-1]
+        stop = min(n, start + DOCUMENT_CHUNK)
+        text = ", ".join(map(template.__mod__, zip(ids[start:stop], *(c[start:stop] for c in columns), strict=True)))
         if text:
             to.write(", " + text if start else text)
     to.write("}")
@@ -88,6 +91,13 @@ def per_document_json(scores: SystemScores, start: int = 0, stop: int | None = N
     each distinct row of counts is formatted once (documents repeat them a lot), and each document's entry
     is one %-format of a template holding the layer and mode keys."""
     ids = scores.doc_ids[start:stop]
+    template, columns = _document_columns(scores, start, stop)
+    return "{" + ", ".join(map(template.__mod__, zip(_json_strings(ids), *columns, strict=True))) + "}"
+
+
+def _document_columns(scores: SystemScores, start: int, stop: int | None) -> tuple[str, list[list[str]]]:
+    """The %-template of one document's entry (its id, then one row per layer and mode), and per layer and
+    mode the JSON row of each document in doc_ids[start:stop]."""
     columns: list[list[str]] = []
     layer_parts = []
     for layer, ls in scores.layers.items():
@@ -96,8 +106,7 @@ def per_document_json(scores: SystemScores, start: int = 0, stop: int | None = N
             columns.append(_rows_json(ls.stats[mode][start:stop].sum(1), mode))  # counts [docs, 8]
             mode_parts.append(_literal(json.dumps(mode, ensure_ascii=False)) + ": %s")
         layer_parts.append(_literal(json.dumps(layer, ensure_ascii=False)) + ": {" + ", ".join(mode_parts) + "}")
-    template = "%s: {" + ", ".join(layer_parts) + "}"
-    return "{" + ", ".join(map(template.__mod__, zip(_json_strings(ids), *columns, strict=True))) + "}"
+    return "%s: {" + ", ".join(layer_parts) + "}", columns
 
 
 def _rows_json(counts: np.ndarray, mode: str) -> list[str]:
@@ -105,7 +114,11 @@ def _rows_json(counts: np.ndarray, mode: str) -> list[str]:
     if not len(counts):
         return []
     wide = np.ascontiguousarray(counts, dtype=np.int64)
-    _, first, inverse = np.unique(wide.view(np.dtype((np.void, 8 * wide.shape[1]))).ravel(), return_index=True, return_inverse=True)
+    if wide.shape[1] <= 9 and wide.min() >= 0 and wide.max() < 128:  # the usual case: each row packs into one int64, which sorts fast
+        key = wide @ (np.int64(128) ** np.arange(wide.shape[1], dtype=np.int64))
+    else:
+        key = wide.view(np.dtype((np.void, 8 * wide.shape[1]))).ravel()
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     distinct = wide[first]
     figures = np.round(prf(distinct, _weight(mode)), 6)
     columns = [_formatted(figures[:, i], float) for i in range(3)] + [_formatted(distinct[:, i], int) for i in (0, 1, 2, 3, 7)]
@@ -165,14 +178,15 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     present = [_labels_present(scores.layers[layer].stats[mode]) for layer, mode in keys]
     widths = [4 * len(cols) for cols in present]
     boot = inp.bootstrap and n_docs
-    # the bootstrap runs in a forked child while this process lists the per-document figures
-    documents_job = (_per_document, (scores, inp.documents_to))
-    work = [documents_job, (_resampled_credit, (scores, keys, present, inp.bootstrap, inp.seed))] if boot else [documents_job]
-    done = run_split(_call, work) if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [_call(*w) for w in work]
-    documents = done[0]
+    # the bootstrap runs in two forked children, half the resamples each, while this process lists the
+    # per-document figures (short); small jobs run here
+    chunks = n_chunks(inp.bootstrap)
+    halves = [range(0, chunks // 2), range(chunks // 2, chunks)] if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [range(chunks)]
+    tasks = [(_resampled_credit, (scores, keys, present, inp.bootstrap, inp.seed, part)) for part in halves] if boot else []
+    documents, parts = run_beside(lambda: _per_document(scores, inp.documents_to), tasks)
     resampled: list[Any] = [None] * len(keys)
     if boot:
-        sums, at = done[1], 0
+        sums, at = np.concatenate(parts), 0
         for i, width in enumerate(widths):
             resampled[i] = sums[:, at:at + width]
             at += width
@@ -232,20 +246,19 @@ def _labels_present(stats: np.ndarray) -> np.ndarray:
     return np.flatnonzero(stats.reshape(n, 8 * k).any(axis=0).reshape(k, 8).any(axis=1)) if n else np.empty(0, np.int64)
 
 
-def _call(fn: Any, args: tuple[Any, ...]) -> Any:
-    return fn(*args)
-
-
-def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None) -> np.ndarray:
+def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None,
+                      chunks: range) -> np.ndarray:
     """Bootstrap sums of the credit columns (see `_credit_columns`) of every (layer, mode) block side by side:
-    [n_samples, columns], one matrix product per chunk of resamples.
+    [resamples, columns] for the resamples of `chunks` (see stats.bootstrap_weights), one matrix product
+    per chunk of resamples.
 
     Equal columns are summed once: possible and actual repeat across modes, and credits often do (64 of
     128 columns are distinct in the benchmark). This changes nothing: the sums are of integers and halves
     well below 2**23, exact in float32 in any order.
     """
     inverse, distinct = _distinct_credit(scores, keys, present)
-    return resampled_sums([distinct], n_samples, seed)[0][:, inverse]
+    with one_blas_thread():
+        return resampled_sums([distinct], n_samples, seed, chunks)[0][:, inverse]
 
 
 def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

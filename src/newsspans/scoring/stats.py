@@ -23,14 +23,22 @@ def _chunks(n: int) -> Iterator[tuple[int, int]]:
         yield start, min(n, start + CHUNK)
 
 
-def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator[np.ndarray]:
+def n_chunks(n_samples: int) -> int:
+    """How many chunks of resamples `n_samples` are drawn in (each from its own seed)."""
+    return -(-n_samples // CHUNK)
+
+
+def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None, chunks: range | None = None) -> Iterator[np.ndarray]:
     """Chunks of `[b, n_docs]` float32 matrices: how often each document is drawn in each resample.
 
-    The same `seed` gives the same resamples (chunk k uses the k-th child of SeedSequence(seed)).
+    The same `seed` gives the same resamples (chunk k uses the k-th child of SeedSequence(seed)), so
+    `chunks` (a range of chunk indices, default all) gives exactly those chunks' rows of the whole draw.
     """
-    children = np.random.SeedSequence(seed).spawn(-(-n_samples // CHUNK))
-    for (start, stop), child in zip(_chunks(n_samples), children, strict=True):
-        rng = np.random.default_rng(child)
+    children = np.random.SeedSequence(seed).spawn(n_chunks(n_samples))
+    bounds = list(_chunks(n_samples))
+    for k in chunks if chunks is not None else range(len(children)):
+        start, stop = bounds[k]
+        rng = np.random.default_rng(children[k])
         b = stop - start
         draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int32)
         weights = np.empty((b, n_docs), dtype=np.float32)
@@ -39,20 +47,23 @@ def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator
         yield weights
 
 
-def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -> list[np.ndarray]:
-    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents.
+def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None, chunks: range | None = None) -> list[np.ndarray]:
+    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents
+    (with `chunks`, only the rows of those chunks of resamples, see `bootstrap_weights`).
 
     All blocks share one float32 matrix, so each chunk of resamples costs one matrix product. (Not split
-    between processes: OpenBLAS threads in a forked child make the product many times slower.)
+    between this process and a forked one: OpenBLAS buffers would raise this one's peak memory.)
     """
     if not blocks:
         return []
     n_docs = blocks[0].shape[0]
     matrix = blocks[0] if len(blocks) == 1 and blocks[0].dtype == np.float32 and blocks[0].ndim == 2 else \
         np.concatenate([b.reshape(n_docs, -1).astype(np.float32) for b in blocks], axis=1)
-    sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
+    bounds = list(_chunks(n_samples))
+    chunks = chunks if chunks is not None else range(len(bounds))
+    sums = np.empty((sum(bounds[k][1] - bounds[k][0] for k in chunks), matrix.shape[1]), dtype=np.float64)
     start = 0
-    for weights in bootstrap_weights(n_docs, n_samples, seed):
+    for weights in bootstrap_weights(n_docs, n_samples, seed, chunks):
         stop = start + weights.shape[0]
         sums[start:stop] = weights @ matrix
         start = stop
