@@ -432,39 +432,6 @@ def test_encoded_per_document_figures_equal_json_dumps_of_the_dict(n_docs, chunk
     assert out.getvalue() == json.dumps(report.per_document(scores), ensure_ascii=False)
 
 
-@pytest.mark.parametrize("n_samples", [1, 49, 50, 51, 260])
-def test_bootstrap_chunks_are_the_rows_of_the_whole_draw(n_samples):
-    """Resamples drawn a range of chunks at a time (the report splits them between two processes) are
-    exactly the corresponding rows of the whole draw."""
-    from newsspans.scoring import stats
-
-    rng = np.random.default_rng(1)
-    block = rng.integers(0, 5, size=(37, 6)).astype(np.float32)
-    whole = stats.resampled_sums([block], n_samples, 7)[0]
-    k = stats.n_chunks(n_samples)
-    for cut in range(k + 1):
-        parts = [stats.resampled_sums([block], n_samples, 7, part)[0] for part in (range(0, cut), range(cut, k))]
-        assert np.array_equal(np.concatenate(parts), whole)
-    assert whole.shape == (n_samples, 6)
-    assert not np.array_equal(whole, stats.resampled_sums([block], n_samples, 8)[0])
-
-
-def test_run_beside_runs_each_task_in_a_child_and_redoes_failed_ones(monkeypatch):
-    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
-    parent = os.getpid()
-    mine, theirs = parallel.run_beside(os.getpid, [(_pid, (0,)), (_pid, (1,))])
-    assert mine == parent and parent not in theirs and theirs[0] != theirs[1]
-
-    def fails_in_a_child(x: int) -> int:
-        if os.getpid() != parent:
-            raise RuntimeError("child fails")
-        return x + 1
-
-    assert parallel.run_beside(lambda: "here", [(fails_in_a_child, (1,)), (fails_in_a_child, (2,))]) == ("here", [2, 3])
-    monkeypatch.setenv("NEWSSPANS_JOBS", "1")
-    assert parallel.run_beside(os.getpid, [(_pid, (0,))]) == (parent, [parent])
-
-
 def test_one_blas_thread_limits_openblas_inside_the_context_only():
     threadpoolctl = pytest.importorskip("threadpoolctl")
 

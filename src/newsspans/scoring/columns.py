@@ -87,10 +87,17 @@ def split_ranges(path: Path, parts: int, first_share: float | None = None) -> li
     Ranges are equal, or with two parts the first holds about `first_share` of the bytes.
     """
     size = path.stat().st_size
+    cuts = [int(size * first_share)] if first_share is not None and parts == 2 else [size * k // parts for k in range(1, parts)]
+    return cut_ranges(path, cuts)
+
+
+def cut_ranges(path: Path, cuts: Sequence[int]) -> list[tuple[int, int]]:
+    """Byte ranges of `path` that end at the first line end at or after each of `cuts` (ascending), and at
+    the end of the file; each starts at a line start. Empty ranges are left out."""
+    size = path.stat().st_size
     bounds = [0]
     with path.open("rb") as handle:
-        for k in range(1, parts):
-            cut = int(size * first_share) if first_share is not None and parts == 2 else size * k // parts
+        for cut in cuts:
             handle.seek(max(cut, bounds[-1]))
             if handle.tell() > 0:
                 handle.readline()

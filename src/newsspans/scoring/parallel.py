@@ -107,19 +107,6 @@ def run_split(fn: Callable[..., T], tasks: Sequence[tuple[Any, ...]]) -> list[T]
     return [results[i] for i in range(len(tasks))]
 
 
-def run_beside(here: Callable[[], T], tasks: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]) -> tuple[T, list[Any]]:
-    """`here()` in this process while each `fn(*args)` of `tasks` runs in a child of its own (one more
-    process than cores is fine: `here` is short); without fork everything runs here, in order."""
-    children = [Forked(fn, [args]) for fn, args in tasks]
-    try:
-        mine = here()
-    except BaseException:
-        for child in children:
-            child.cancel()
-        raise
-    return mine, [child.results()[0] for child in children]
-
-
 _blas_pinned = False  # pin_blas_threads() set OpenBLAS to one thread before numpy loaded
 
 

@@ -13,12 +13,13 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from .bootsplit import resample_beside
 from .counts import prf
 from .engine import RELATIONS, SystemScores
 from .inputs import GoldSet, PredSet
 from .modes import MODES
-from .parallel import one_blas_thread, run_beside
-from .stats import TESTS, n_chunks, percentile_interval, resampled_sums
+from .parallel import one_blas_thread
+from .stats import TESTS, percentile_interval, resampled_sums
 
 
 def _weight(mode: str) -> float | None:
@@ -178,15 +179,24 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     present = [_labels_present(scores.layers[layer].stats[mode]) for layer, mode in keys]
     widths = [4 * len(cols) for cols in present]
     boot = inp.bootstrap and n_docs
-    # the bootstrap runs in two forked children, half the resamples each, while this process lists the
-    # per-document figures (short); small jobs run here
-    chunks = n_chunks(inp.bootstrap)
-    halves = [range(0, chunks // 2), range(chunks // 2, chunks)] if boot and n_docs * inp.bootstrap >= PARALLEL_WORK else [range(chunks)]
-    tasks = [(_resampled_credit, (scores, keys, present, inp.bootstrap, inp.seed, part)) for part in halves] if boot else []
-    documents, parts = run_beside(lambda: _per_document(scores, inp.documents_to), tasks)
+    # the bootstrap runs in a forked child while this process lists the per-document figures, then helps
+    # it draw resamples (bootsplit); small jobs run here
+    def listed() -> Any:
+        return _per_document(scores, inp.documents_to)
+
+    def credit() -> tuple[np.ndarray, np.ndarray]:
+        return _distinct_credit(scores, keys, present)
+
+    sums = None
+    if boot and n_docs * inp.bootstrap >= PARALLEL_WORK:
+        documents, sums = resample_beside(listed, credit, n_docs, inp.bootstrap, inp.seed)
+    else:
+        documents = listed()
+        if boot:
+            sums = _resampled_credit(scores, keys, present, inp.bootstrap, inp.seed)
     resampled: list[Any] = [None] * len(keys)
-    if boot:
-        sums, at = np.concatenate(parts), 0
+    if sums is not None:
+        at = 0
         for i, width in enumerate(widths):
             resampled[i] = sums[:, at:at + width]
             at += width
@@ -246,11 +256,9 @@ def _labels_present(stats: np.ndarray) -> np.ndarray:
     return np.flatnonzero(stats.reshape(n, 8 * k).any(axis=0).reshape(k, 8).any(axis=1)) if n else np.empty(0, np.int64)
 
 
-def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None,
-                      chunks: range) -> np.ndarray:
+def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None) -> np.ndarray:
     """Bootstrap sums of the credit columns (see `_credit_columns`) of every (layer, mode) block side by side:
-    [resamples, columns] for the resamples of `chunks` (see stats.bootstrap_weights), one matrix product
-    per chunk of resamples.
+    [n_samples, columns], one matrix product per chunk of resamples.
 
     Equal columns are summed once: possible and actual repeat across modes, and credits often do (64 of
     128 columns are distinct in the benchmark). This changes nothing: the sums are of integers and halves
@@ -258,7 +266,7 @@ def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present
     """
     inverse, distinct = _distinct_credit(scores, keys, present)
     with one_blas_thread():
-        return resampled_sums([distinct], n_samples, seed, chunks)[0][:, inverse]
+        return resampled_sums([distinct], n_samples, seed)[0][:, inverse]
 
 
 def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:

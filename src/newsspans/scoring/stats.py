@@ -28,42 +28,46 @@ def n_chunks(n_samples: int) -> int:
     return -(-n_samples // CHUNK)
 
 
-def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None, chunks: range | None = None) -> Iterator[np.ndarray]:
+def chunk_counts(root: np.random.SeedSequence, n_docs: int, n_samples: int, k: int, dtype: type = np.float32) -> np.ndarray | None:
+    """Chunk `k` of the resamples: `[b, n_docs]`, how often each document is drawn in each resample, drawn
+    from the k-th child of `root` (as `root.spawn` would make it). None when `dtype` cannot hold a count."""
+    start, stop = k * CHUNK, min(n_samples, (k + 1) * CHUNK)
+    child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k), pool_size=root.pool_size)
+    draws = np.random.default_rng(child).integers(0, n_docs, size=(stop - start, n_docs), dtype=np.int32)
+    counts = np.empty((stop - start, n_docs), dtype=dtype)
+    for row in range(stop - start):  # row by row: no [b * n_docs] int64 temporaries
+        counts[row] = np.bincount(draws[row], minlength=n_docs)
+    if np.issubdtype(dtype, np.integer) and n_docs > np.iinfo(dtype).max and (counts.sum(axis=1, dtype=np.int64) != n_docs).any():
+        return None  # a count wrapped around
+    return counts
+
+
+def bootstrap_weights(n_docs: int, n_samples: int, seed: int | None) -> Iterator[np.ndarray]:
     """Chunks of `[b, n_docs]` float32 matrices: how often each document is drawn in each resample.
 
-    The same `seed` gives the same resamples (chunk k uses the k-th child of SeedSequence(seed)), so
-    `chunks` (a range of chunk indices, default all) gives exactly those chunks' rows of the whole draw.
+    The same `seed` gives the same resamples (chunk k uses the k-th child of SeedSequence(seed)).
     """
-    children = np.random.SeedSequence(seed).spawn(n_chunks(n_samples))
-    bounds = list(_chunks(n_samples))
-    for k in chunks if chunks is not None else range(len(children)):
-        start, stop = bounds[k]
-        rng = np.random.default_rng(children[k])
-        b = stop - start
-        draws = rng.integers(0, n_docs, size=(b, n_docs), dtype=np.int32)
-        weights = np.empty((b, n_docs), dtype=np.float32)
-        for row in range(b):  # row by row: no [b * n_docs] int64 temporaries
-            weights[row] = np.bincount(draws[row], minlength=n_docs)
+    root = np.random.SeedSequence(seed)
+    for k in range(n_chunks(n_samples)):
+        weights = chunk_counts(root, n_docs, n_samples, k)
+        assert weights is not None
         yield weights
 
 
-def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None, chunks: range | None = None) -> list[np.ndarray]:
-    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents
-    (with `chunks`, only the rows of those chunks of resamples, see `bootstrap_weights`).
+def resampled_sums(blocks: list[np.ndarray], n_samples: int, seed: int | None) -> list[np.ndarray]:
+    """For each `[n_docs, c]` block, the `[n_samples, c]` column sums over bootstrap resamples of documents.
 
-    All blocks share one float32 matrix, so each chunk of resamples costs one matrix product. (Not split
-    between this process and a forked one: OpenBLAS buffers would raise this one's peak memory.)
+    All blocks share one float32 matrix, so each chunk of resamples costs one matrix product
+    (bootsplit.resample_beside computes the same with a forked child).
     """
     if not blocks:
         return []
     n_docs = blocks[0].shape[0]
     matrix = blocks[0] if len(blocks) == 1 and blocks[0].dtype == np.float32 and blocks[0].ndim == 2 else \
         np.concatenate([b.reshape(n_docs, -1).astype(np.float32) for b in blocks], axis=1)
-    bounds = list(_chunks(n_samples))
-    chunks = chunks if chunks is not None else range(len(bounds))
-    sums = np.empty((sum(bounds[k][1] - bounds[k][0] for k in chunks), matrix.shape[1]), dtype=np.float64)
+    sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
     start = 0
-    for weights in bootstrap_weights(n_docs, n_samples, seed, chunks):
+    for weights in bootstrap_weights(n_docs, n_samples, seed):
         stop = start + weights.shape[0]
         sums[start:stop] = weights @ matrix
         start = stop

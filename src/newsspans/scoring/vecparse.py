@@ -112,6 +112,7 @@ def _separators() -> np.ndarray:
 
 
 CLASSES = _byte_classes()
+CLASS_BYTES = CLASSES.tobytes()  # for bytes.translate: a faster lookup than numpy's (no index conversion)
 KIND_OF_CLASS = np.full(16, STR, np.uint8)
 KIND_OF_CLASS[[_LB, _RB, _LK, _RK, _DIGIT, _QUOTE]] = [LB, RB, LK, RK, NUM, STR]
 DEPTH_STEP = np.array([1, -1, 1, -1, 0, 0, 0], np.int32)
@@ -267,7 +268,7 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     """
     n = len(data)
     buf = np.frombuffer(data + bytes(PAD + 8 - n % 8), np.uint8)  # padded: strings are read 8 bytes at a time
-    cls = np.take(CLASSES, buf[:n])
+    cls = np.frombuffer(data.translate(CLASS_BYTES), np.uint8)
     cand = np.flatnonzero(cls >= _DIGIT)  # bytes that may start a token, and rare ones
     cc = cls[cand]
     newlines = cand[cc == _NL]
@@ -402,18 +403,31 @@ def parse(data: bytes, t: Tables, text_len: Mapping[str, int] | None = None) -> 
     doc_tok = doc_tok[~bad[line[doc_tok]]]
     doc_start, doc_len = pos[doc_tok] + 1, tok_end[doc_tok] - pos[doc_tok] - 2
     bad[line[doc_tok[~_doc_ids_ok(buf, doc_start, doc_len)]]] = True
-    doc_of_line = {ln: data[o:o + m].decode("ascii") for ln, o, m in zip(line[doc_tok].tolist(), doc_start.tolist(), doc_len.tolist(), strict=True)
-                   if not bad[ln]}
-    if text_len is not None and doc_of_line:  # offsets inside the document's text, when it is known
+    doc_tok = doc_tok[~bad[line[doc_tok]]]  # one per good line, in line order
+    doc_ids = _strings(buf, pos[doc_tok] + 1, tok_end[doc_tok] - pos[doc_tok] - 2)
+    if text_len is not None and doc_ids:  # offsets inside the document's text, when it is known
         limit = np.full(n_lines, -1, np.int64)
-        for ln, doc_id in doc_of_line.items():
-            limit[ln] = text_len.get(doc_id, -1)
+        limit[line[doc_tok]] = [text_len.get(doc_id, -1) for doc_id in doc_ids]
         span_limit = limit[span_line]
         bad[span_line[(span_limit >= 0) & (end > span_limit)]] = True
+        doc_ids = [doc_id for doc_id, ok in zip(doc_ids, ~bad[line[doc_tok]], strict=True) if ok]
     accepted = ~bad[:n_lines]
     keep = accepted[span_line]
-    return Parsed(starts, ends, accepted, [doc_of_line[ln] for ln in np.flatnonzero(accepted).tolist()],
+    return Parsed(starts, ends, accepted, doc_ids,
                   np.bincount(span_line[keep], minlength=n_lines)[accepted], label[keep].astype(np.int16), start[keep], end[keep])
+
+
+def _strings(buf: np.ndarray, offs: np.ndarray, lens: np.ndarray) -> list[str]:
+    """The ASCII strings buf[off:off+len] (no newline in any), gathered and decoded at once."""
+    if not len(offs):
+        return []
+    total = int(lens.sum())
+    first = np.cumsum(lens) - lens  # where each string starts among the gathered bytes
+    owner = np.repeat(np.arange(len(lens)), lens)
+    out = np.full(total + len(lens) - 1, ord("\n"), np.uint8)
+    if total:
+        out[np.arange(total) + owner] = buf[np.arange(total) - first[owner] + offs[owner]]  # a newline between strings
+    return out.tobytes().decode("ascii").split("\n")
 
 
 def _empty(starts: np.ndarray, ends: np.ndarray) -> Parsed:

@@ -1,0 +1,123 @@
+"""The bootstrap's resampled sums, computed by this process and a forked child together.
+
+The child builds the matrix to resample, then takes chunks of resamples from a queue (a pipe holding one
+byte per group of chunks): it draws each and multiplies it by the matrix. This process first does its
+own work (`here`: the per-document figures), then takes chunks from the same queue, but only draws them
+(no matrix product: OpenBLAS's buffers would raise this process's peak memory): it writes the counts,
+one byte each, into a spill file and tells the child, which multiplies them between its own chunks.
+Each chunk comes from its own seed (stats.chunk_counts), so the sums are the same whoever draws what.
+
+If the child fails, everything is computed here; if fork is not allowed, nothing is split.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+
+from .parallel import Forked, jobs, one_blas_thread
+from .stats import CHUNK, chunk_counts, n_chunks, resampled_sums
+
+T = TypeVar("T")
+_RECORD = struct.Struct("<q")  # a chunk this process drew: its index (or -1 - index: drawn, but a count did not fit a byte)
+
+
+def resample_beside(here: Callable[[], T], credit: Callable[[], tuple[np.ndarray, np.ndarray]], n_docs: int, n_samples: int,
+                    seed: int | None) -> tuple[T, np.ndarray]:
+    """(`here()`, sums): with (inverse, matrix) = credit() (matrix: [n_docs, c] float32), sums is
+    `resampled_sums([matrix], n_samples, seed)[0][:, inverse]`."""
+    if jobs() < 2 or not hasattr(os, "fork"):
+        return here(), _sums_here(credit, n_samples, seed)
+    root = np.random.SeedSequence(seed)
+    k = n_chunks(n_samples)
+    per_group = -(-k // 255)
+    groups = [range(g, min(k, g + per_group)) for g in range(0, k, per_group)]
+    queue_r, queue_w = os.pipe()
+    os.write(queue_w, bytes(range(len(groups))))
+    os.close(queue_w)  # an empty queue then reads as the end of the file
+    done_r, done_w = os.pipe()
+    with tempfile.TemporaryFile() as spill:
+        child = Forked(_child, [(os.getpid(), queue_r, groups, done_r, done_w, spill.fileno(), credit, n_samples, seed, root)])
+        os.close(done_r)
+        try:
+            mine = here()
+            _take_and_draw(queue_r, groups, done_w, spill.fileno(), n_docs, n_samples, root)
+        except BaseException:
+            child.cancel()
+            raise
+        finally:
+            os.close(queue_r)
+            os.close(done_w)
+        return mine, child.results()[0]
+
+
+def _sums_here(credit: Callable[[], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int | None) -> np.ndarray:
+    inverse, matrix = credit()
+    with one_blas_thread():
+        return resampled_sums([matrix], n_samples, seed)[0][:, inverse]
+
+
+def _take_and_draw(queue: int, groups: list[range], done: int, spill: int, n_docs: int, n_samples: int,
+                   root: np.random.SeedSequence) -> None:
+    """This process's share: draw the chunks of the groups it takes, write their counts to the spill file."""
+    try:
+        while g := os.read(queue, 1):
+            for k in groups[g[0]]:
+                counts = chunk_counts(root, n_docs, n_samples, k, np.uint8)
+                if counts is not None:
+                    os.pwrite(spill, counts.tobytes(), k * CHUNK * n_docs)
+                os.write(done, _RECORD.pack(k if counts is not None else -1 - k))
+    except BrokenPipeError:  # the child is gone: results() computes everything here
+        pass
+
+
+def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int, spill: int, credit: Callable[..., Any],
+           n_samples: int, seed: int | None, root: np.random.SeedSequence) -> np.ndarray:
+    if os.getpid() == parent:  # Forked's fallback after a failed child: do it all here
+        return _sums_here(credit, n_samples, seed)
+    os.close(done_w)  # the end of the parent's records then reads as the end of the file
+    inverse, matrix = credit()
+    n_docs = matrix.shape[0]
+    sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
+    pending = b""
+
+    def add(k: int, weights: np.ndarray) -> None:
+        sums[k * CHUNK:k * CHUNK + weights.shape[0]] = weights @ matrix
+
+    def parents(block: bool) -> bool:
+        """Multiply the chunks the parent has drawn so far (all of them, until it is done, with `block`);
+        False once it is done."""
+        nonlocal pending
+        os.set_blocking(done, block)
+        while True:
+            try:
+                data = os.read(done, 1 << 12)
+            except BlockingIOError:
+                return True
+            if not data:
+                return False
+            pending += data
+            while len(pending) >= _RECORD.size:
+                (k,), pending = _RECORD.unpack(pending[:_RECORD.size]), pending[_RECORD.size:]
+                if k >= 0:
+                    b = min(n_samples, (k + 1) * CHUNK) - k * CHUNK
+                    raw = os.pread(spill, b * n_docs, k * CHUNK * n_docs)
+                    add(k, np.frombuffer(raw, np.uint8).reshape(b, n_docs).astype(np.float32))
+                else:
+                    add(-1 - k, chunk_counts(root, n_docs, n_samples, -1 - k))  # type: ignore[arg-type]
+
+    with one_blas_thread():
+        open_ = True
+        while g := os.read(queue, 1):
+            for k in groups[g[0]]:
+                add(k, chunk_counts(root, n_docs, n_samples, k))  # type: ignore[arg-type]
+            if open_:
+                open_ = parents(block=False)
+        if open_:
+            parents(block=True)
+    return sums[:, inverse]
