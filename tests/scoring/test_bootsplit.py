@@ -85,3 +85,20 @@ def test_chunk_counts_in_bytes_equal_the_float_counts():
     counts = stats.chunk_counts(root, 300, 50, 0, np.uint8)
     assert counts is not None and (counts.sum(axis=1) == 300).all()
     assert np.array_equal(counts, stats.chunk_counts(root, 300, 50, 0))
+
+
+def test_chunks_this_process_took_but_could_not_hand_over_are_drawn_by_the_child(monkeypatch):
+    """A full disk while writing the spill file: the chunks taken here are missing at the child's end,
+    which then draws them itself."""
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+    calls = []
+
+    def pwrite(fd, data, offset):
+        calls.append(offset)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(bootsplit.os, "pwrite", pwrite)
+    credit, matrix, inverse = _credit(3000)
+    _, sums = bootsplit.resample_beside(lambda: None, credit, 3000, 1000, 4)
+    assert calls  # this process took a chunk and failed to hand it over
+    assert np.array_equal(sums, stats.resampled_sums([matrix], 1000, 4)[0][:, inverse])

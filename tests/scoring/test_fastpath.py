@@ -445,3 +445,30 @@ def test_one_blas_thread_limits_openblas_inside_the_context_only():
     with parallel.one_blas_thread():
         assert blas_threads() == [1] * len(before)
     assert blas_threads() == before
+
+
+def test_without_a_temporary_directory_nothing_forks(monkeypatch):
+    """The child hands its results over in a temporary file; when none can be made, everything runs here."""
+    monkeypatch.setenv("NEWSSPANS_JOBS", "2")
+
+    def no_file(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(parallel.tempfile, "TemporaryFile", no_file)
+    assert parallel.run_split(_pid, [(0,), (1,)]) == [os.getpid()] * 2
+
+
+@pytest.mark.parametrize("ordered", [True, False])
+def test_a_part_of_the_documents_is_the_same_slice_or_selection(ordered):
+    rng = np.random.default_rng(3)
+    doc = rng.integers(0, 40, 500).astype(np.int32)
+    if ordered:
+        doc.sort()
+    side = Side(doc, rng.integers(0, 8, 500).astype(np.int16), rng.integers(0, 8, 500).astype(np.int16),
+                rng.integers(0, 99, 500).astype(np.int32), rng.integers(100, 199, 500).astype(np.int32))
+    for lo, hi in ((0, 40), (0, 17), (17, 40), (5, 5)):
+        got = fastpath._part(side, lo, hi)
+        rows = np.flatnonzero((doc >= lo) & (doc < hi))
+        assert np.array_equal(got.doc, doc[rows] - lo)
+        for name in ("label", "rank", "start", "end"):
+            assert np.array_equal(getattr(got, name), getattr(side, name)[rows])

@@ -33,6 +33,10 @@ def resample_beside(here: Callable[[], T], credit: Callable[[], tuple[np.ndarray
     `resampled_sums([matrix], n_samples, seed)[0][:, inverse]`."""
     if jobs() < 2 or not hasattr(os, "fork"):
         return here(), _sums_here(credit, n_samples, seed)
+    try:
+        spill = tempfile.TemporaryFile()
+    except OSError:  # no writable temporary directory
+        return here(), _sums_here(credit, n_samples, seed)
     root = np.random.SeedSequence(seed)
     k = n_chunks(n_samples)
     per_group = -(-k // 255)
@@ -41,12 +45,13 @@ def resample_beside(here: Callable[[], T], credit: Callable[[], tuple[np.ndarray
     os.write(queue_w, bytes(range(len(groups))))
     os.close(queue_w)  # an empty queue then reads as the end of the file
     done_r, done_w = os.pipe()
-    with tempfile.TemporaryFile() as spill:
+    with spill:
         child = Forked(_child, [(os.getpid(), queue_r, groups, done_r, done_w, spill.fileno(), credit, n_samples, seed, root)])
         os.close(done_r)
         try:
             mine = here()
-            _take_and_draw(queue_r, groups, done_w, spill.fileno(), n_docs, n_samples, root)
+            if child.pid is not None:  # (else results() computes everything here)
+                _take_and_draw(queue_r, groups, done_w, spill.fileno(), n_docs, n_samples, root)
         except BaseException:
             child.cancel()
             raise
@@ -72,8 +77,8 @@ def _take_and_draw(queue: int, groups: list[range], done: int, spill: int, n_doc
                 if counts is not None:
                     os.pwrite(spill, counts.tobytes(), k * CHUNK * n_docs)
                 os.write(done, _RECORD.pack(k if counts is not None else -1 - k))
-    except BrokenPipeError:  # the child is gone: results() computes everything here
-        pass
+    except OSError:  # the child is gone (results() then computes everything here), or the spill file is full
+        pass  # (the child draws whatever this process took and did not hand over)
 
 
 def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int, spill: int, credit: Callable[..., Any],
@@ -84,10 +89,12 @@ def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int,
     inverse, matrix = credit()
     n_docs = matrix.shape[0]
     sums = np.empty((n_samples, matrix.shape[1]), dtype=np.float64)
+    missing = set(range(n_chunks(n_samples)))
     pending = b""
 
     def add(k: int, weights: np.ndarray) -> None:
         sums[k * CHUNK:k * CHUNK + weights.shape[0]] = weights @ matrix
+        missing.discard(k)
 
     def parents(block: bool) -> bool:
         """Multiply the chunks the parent has drawn so far (all of them, until it is done, with `block`);
@@ -120,4 +127,6 @@ def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int,
                 open_ = parents(block=False)
         if open_:
             parents(block=True)
+        for k in sorted(missing):  # taken by the parent, which could not hand them over
+            add(k, chunk_counts(root, n_docs, n_samples, k))  # type: ignore[arg-type]
     return sums[:, inverse]

@@ -310,17 +310,26 @@ def _score_halves(g: Side, p: Side, n_docs: int, n_labels: int, modes: Sequence[
     if len(g) + len(p) < SPLIT_SPANS or n_docs < 2 or jobs() < 2:
         return score_layer_arrays(g, p, n_docs, n_labels, modes)
     half = n_docs // 2
-
-    def part(side: Side, lo: int, hi: int) -> Side:
-        rows = np.flatnonzero((side.doc >= lo) & (side.doc < hi))
-        t = side.take(rows)
-        return Side(t.doc - np.int32(lo) if lo else t.doc, t.label, t.rank, t.start, t.end)
-
-    (first, errors), (second, more) = run_split(score_layer_arrays, [(part(g, 0, half), part(p, 0, half), half, n_labels, modes),
-                                                                     (part(g, half, n_docs), part(p, half, n_docs), n_docs - half, n_labels, modes)])
+    (first, errors), (second, more) = run_split(_score_part, [(g, p, 0, half, n_labels, modes), (g, p, half, n_docs, n_labels, modes)])
     for name, count in more.items():
         errors[name] = errors.get(name, 0) + count
     return {mode: np.concatenate([first[mode], second[mode]]) for mode in first}, errors
+
+
+def _score_part(g: Side, p: Side, lo: int, hi: int, n_labels: int, modes: Sequence[str]) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """score_layer_arrays of documents [lo, hi) (renumbered from 0), in the process that matches them."""
+    return score_layer_arrays(_part(g, lo, hi), _part(p, lo, hi), hi - lo, n_labels, modes)
+
+
+def _part(side: Side, lo: int, hi: int) -> Side:
+    """The spans of documents [lo, hi), renumbered from 0: a slice when the spans are in document order."""
+    doc = side.doc
+    if len(doc) < 2 or bool((doc[1:] >= doc[:-1]).all()):
+        a, b = np.searchsorted(doc, [lo, hi]).tolist()
+        t = Side(doc[a:b], side.label[a:b], side.rank[a:b], side.start[a:b], side.end[a:b])
+    else:
+        t = side.take(np.flatnonzero((doc >= lo) & (doc < hi)))
+    return Side(t.doc - t.doc.dtype.type(lo) if lo else t.doc, t.label, t.rank, t.start, t.end)
 
 
 def _relation_keys(t: SpanTable) -> list[tuple[int, ...]]:

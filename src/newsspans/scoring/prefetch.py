@@ -130,10 +130,12 @@ def start_reading(gold: Path, preds: Sequence[Path], labels: LabelSet, string_mo
     for path, cuts in zip(files, piece_cuts(sizes, largest), strict=True):
         opts = ReadOptions(scheme, surfaces=string_mode, gold=path == gold and not cached)
         pieces += [(path, a, b, opts) for a, b in cut_ranges(path, cuts)]
+    try:
+        with tempfile.TemporaryFile() as spill:
+            spill_fd = os.dup(spill.fileno())
+    except OSError:  # no writable temporary directory: no child
+        return None
     read_end, write_end = os.pipe()
     os.write(write_end, bytes(range(len(pieces))))
     os.close(write_end)  # an empty queue then reads as the end of the file
-    spill = tempfile.TemporaryFile()
-    spill_fd = os.dup(spill.fileno())
-    spill.close()
     return Reading(files, pieces, read_end, spill_fd, Forked(take_pieces, [(read_end, pieces, spill_fd)]), sha, cached)
