@@ -79,12 +79,12 @@ def run_once(cmd: list[str], env: dict[str, str] | None = None, sample: bool = F
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env={**os.environ, **(env or {})})
         done = threading.Event()
 
-        def sample() -> None:
+        def sample_pss() -> None:
             while not done.is_set():
                 peak[0] = max(peak[0], _pss_mb(_tree(proc.pid)))
                 done.wait(0.01)
 
-        sampler = threading.Thread(target=sample, daemon=True)
+        sampler = threading.Thread(target=sample_pss, daemon=True)
         if sample and Path("/proc/self/smaps_rollup").exists():
             sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)

@@ -15,3 +15,18 @@ def test_bench_score_runs_and_prints_every_figure(tmp_path):
     out = proc.stdout
     for expected in ("cold:", "warm:", "nervaluate", "seqeval", "cold vs nervaluate: throughput", "tree PSS"):
         assert expected in out, (expected, out)
+
+
+def test_timed_runs_do_not_sample_memory(monkeypatch):
+    """Sampling /proc every 10 ms takes CPU from the measured processes: only the extra run samples."""
+    monkeypatch.syspath_prepend(str(REPO / "eval" / "bench"))
+    import bench_score
+
+    calls = []
+    real = bench_score._pss_mb
+    monkeypatch.setattr(bench_score, "_pss_mb", lambda pids: calls.append(pids) or real(pids))
+    command = [sys.executable, "-c", "import time; time.sleep(0.3)"]
+    timed = bench_score.run_once(command)
+    assert calls == [] and timed.tree_pss == 0
+    sampled = bench_score.run_once(command, sample=True)
+    assert calls and sampled.tree_pss > 0
