@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
@@ -32,7 +33,7 @@ def test_split_sums_equal_the_whole_draw(monkeypatch, n_samples, jobs):
     assert np.array_equal(sums, stats.resampled_sums([matrix], n_samples, 5)[0][:, inverse])
 
 
-def test_this_process_draws_some_chunks_and_the_child_the_rest(monkeypatch):
+def test_this_process_draws_some_chunks_and_the_child_the_rest(monkeypatch, tmp_path):
     """Both take chunks (this process only after `here`); a chunk this process cannot store in bytes is
     drawn again by the child; the sums do not change."""
     monkeypatch.setenv("NEWSSPANS_JOBS", "2")
@@ -45,11 +46,19 @@ def test_this_process_draws_some_chunks_and_the_child_the_rest(monkeypatch):
             drawn_here.append(k)
             if k % 2:
                 return None  # as if a count did not fit a byte
+        else:
+            (tmp_path / "child drew").touch()
+            time.sleep(0.02)  # the child is slow: both surely draw
         return real(root, n_docs, n_samples, k, dtype)
+
+    def here() -> None:  # joins once the child has drawn
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "child drew").exists() and time.monotonic() < deadline:
+            time.sleep(0.005)
 
     monkeypatch.setattr(bootsplit, "chunk_counts", chunk_counts)
     credit, matrix, inverse = _credit(2000)
-    _, sums = bootsplit.resample_beside(lambda: None, credit, 2000, 1000, 3)
+    _, sums = bootsplit.resample_beside(here, credit, 2000, 1000, 3)
     assert drawn_here and len(drawn_here) < stats.n_chunks(1000)
     assert np.array_equal(sums, stats.resampled_sums([matrix], 1000, 3)[0][:, inverse])
 

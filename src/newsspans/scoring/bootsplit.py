@@ -74,9 +74,8 @@ def _take_and_draw(queue: int, groups: list[range], done: int, spill: int, n_doc
         while g := os.read(queue, 1):
             for k in groups[g[0]]:
                 counts = chunk_counts(root, n_docs, n_samples, k, np.uint8)
-                if counts is not None:
-                    os.pwrite(spill, counts.tobytes(), k * CHUNK * n_docs)
-                os.write(done, _RECORD.pack(k if counts is not None else -1 - k))
+                handed = counts is not None and os.pwrite(spill, counts.tobytes(), k * CHUNK * n_docs) == counts.size
+                os.write(done, _RECORD.pack(k if handed else -1 - k))
     except OSError:  # the child is gone (results() then computes everything here), or the spill file is full
         pass  # (the child draws whatever this process took and did not hand over)
 
@@ -111,12 +110,13 @@ def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int,
             pending += data
             while len(pending) >= _RECORD.size:
                 (k,), pending = _RECORD.unpack(pending[:_RECORD.size]), pending[_RECORD.size:]
-                if k >= 0:
-                    b = min(n_samples, (k + 1) * CHUNK) - k * CHUNK
-                    raw = os.pread(spill, b * n_docs, k * CHUNK * n_docs)
+                handed, k = k >= 0, k if k >= 0 else -1 - k
+                b = min(n_samples, (k + 1) * CHUNK) - k * CHUNK
+                raw = os.pread(spill, b * n_docs, k * CHUNK * n_docs) if handed else b""
+                if len(raw) == b * n_docs:
                     add(k, np.frombuffer(raw, np.uint8).reshape(b, n_docs).astype(np.float32))
-                else:
-                    add(-1 - k, chunk_counts(root, n_docs, n_samples, -1 - k))  # type: ignore[arg-type]
+                else:  # the parent could not write them (a count over 255, a full disk): drawn here
+                    add(k, chunk_counts(root, n_docs, n_samples, k))  # type: ignore[arg-type]
 
     with one_blas_thread():
         open_ = True
