@@ -472,3 +472,21 @@ def test_a_part_of_the_documents_is_the_same_slice_or_selection(ordered):
         assert np.array_equal(got.doc, doc[rows] - lo)
         for name in ("label", "rank", "start", "end"):
             assert np.array_equal(getattr(got, name), getattr(side, name)[rows])
+
+
+def test_command_line_reads_a_file_given_twice_once_for_each_role(tmp_path):
+    """The same path as --pred and --compare, or as --gold and --pred: each role gets its own blocks (the
+    early child's pieces were once grouped by path, which merged them)."""
+    gold, pred = _gold_and_pred(tmp_path, n_docs=6000)
+    (tmp_path / "gold.jsonl").write_bytes(b"\n".join(gold) + b"\n")
+    (tmp_path / "pred.jsonl").write_bytes(b"\n".join(pred) + b"\n")
+    for extra_args in (["--pred", "pred.jsonl", "--compare", "pred.jsonl"], ["--pred", "gold.jsonl"]):
+        outs = []
+        for i, env in enumerate(({"NEWSSPANS_JOBS": "2"}, {"NEWSSPANS_FASTPATH": "0"})):
+            out = tmp_path / f"r{i}.json"
+            args = ["--gold", str(tmp_path / "gold.jsonl"), *[str(tmp_path / a) if a.endswith(".jsonl") else a for a in extra_args],
+                    "--layer", "entities", "--bootstrap", "50", "--json", str(out)]
+            code, _stdout, stderr = _cli(args, {"NEWSSPANS_CACHE_DIR": str(tmp_path / f"cache-{len(extra_args)}-{i}"), **env})
+            assert code == 0, stderr
+            outs.append(out.read_text(encoding="utf-8"))
+        assert outs[0] == outs[1]

@@ -38,8 +38,9 @@ class Reading:
     a pipe holding one byte per piece, so whichever is free reads on (the child starts while this process
     is still importing the scorer, and neither waits for the other)."""
 
-    files: list[Path]  # the gold file (unless cached) and the prediction files
+    files: list[Path]  # the gold file (unless cached) and the prediction files (a path may repeat)
     pieces: list[tuple[Path, int, int, ReadOptions]]  # in file order
+    owner: list[int]  # the index in `files` of each piece's file
     queue: int  # read end of the pipe
     spill: int  # file descriptor of the unlinked file the child pickles its blocks into
     child: Forked
@@ -55,10 +56,10 @@ class Reading:
         for i, piece in enumerate(self.pieces):  # pieces a failed child had taken: read here
             if i not in got:
                 got[i] = read_range(*piece)
-        by_file: dict[Path, list[Block]] = {path: [] for path in self.files}
-        for i, piece in enumerate(self.pieces):
-            by_file[piece[0]].append(got[i])
-        return [by_file[path] for path in self.files]
+        by_file: list[list[Block]] = [[] for _ in self.files]
+        for i, f in enumerate(self.owner):
+            by_file[f].append(got[i])
+        return by_file
 
 
 def take_pieces(queue: int, pieces: Sequence[tuple[Path, int, int, ReadOptions]], spill: int | None = None) -> list[tuple[int, Block]]:
@@ -126,10 +127,12 @@ def start_reading(gold: Path, preds: Sequence[Path], labels: LabelSet, string_mo
     scheme = Scheme.of(labels)
     sizes = [p.stat().st_size for p in files]
     largest = max(PIECE_BYTES, sum(sizes) // 100)  # a few hundred pieces at most: one byte each
-    pieces = []
-    for path, cuts in zip(files, piece_cuts(sizes, largest), strict=True):
-        opts = ReadOptions(scheme, surfaces=string_mode, gold=path == gold and not cached)
-        pieces += [(path, a, b, opts) for a, b in cut_ranges(path, cuts)]
+    pieces, owner = [], []
+    for f, (path, cuts) in enumerate(zip(files, piece_cuts(sizes, largest), strict=True)):
+        opts = ReadOptions(scheme, surfaces=string_mode, gold=f == 0 and not cached)
+        ranges = cut_ranges(path, cuts)
+        pieces += [(path, a, b, opts) for a, b in ranges]
+        owner += [f] * len(ranges)
     try:
         with tempfile.TemporaryFile() as spill:
             spill_fd = os.dup(spill.fileno())
@@ -138,4 +141,4 @@ def start_reading(gold: Path, preds: Sequence[Path], labels: LabelSet, string_mo
     read_end, write_end = os.pipe()
     os.write(write_end, bytes(range(len(pieces))))
     os.close(write_end)  # an empty queue then reads as the end of the file
-    return Reading(files, pieces, read_end, spill_fd, Forked(take_pieces, [(read_end, pieces, spill_fd)]), sha, cached)
+    return Reading(files, pieces, owner, read_end, spill_fd, Forked(take_pieces, [(read_end, pieces, spill_fd)]), sha, cached)
