@@ -106,3 +106,35 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert run(root, tmp_path / "missing.jsonl") == 2
     assert "cannot read" in capsys.readouterr().err
     assert (REPO / "eval" / "score.py").is_file()
+
+
+def test_predictions_can_come_from_a_pipe_and_gold_cannot(tmp_path, capsys):
+    """`--pred /dev/stdin` (an extractor's output piped in) scores like the file; a gold pipe is refused,
+    since the gold file is read and then hashed for the signature (the hash of a drained pipe would lie)."""
+    import os
+    import subprocess
+    import sys
+
+    root = project(tmp_path)
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(x) for x in gold_lines(root)) + "\n")
+    lines = gold_lines(root)
+    lines[0]["spans"], lines[0]["relations"] = lines[0]["spans"][::2], []
+    pred = tmp_path / "p.jsonl"
+    pred.write_text("\n".join(json.dumps(x) for x in lines) + "\n")
+    reports = []
+    for source, stdin in ((str(pred), None), ("/dev/stdin", pred.read_bytes())):
+        out = tmp_path / f"r{len(reports)}.json"
+        proc = subprocess.run([sys.executable, str(REPO / "eval" / "score.py"), "--root", str(root), "--gold", str(gold), "--pred", source,
+                               "--bootstrap", "20", "--json", str(out)], input=stdin, capture_output=True, timeout=300,
+                              stdin=None if stdin is not None else subprocess.DEVNULL)
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads(out.read_text())
+        assert report["predictions"].pop("file") == source
+        reports.append(report)
+    assert reports[0] == reports[1] and reports[0]["predictions"]["spans_scored"] > 0
+    fifo = tmp_path / "gold.fifo"
+    os.mkfifo(fifo)
+    assert score_main(["--root", str(root), "--gold", str(fifo), "--pred", str(pred), "--bootstrap", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "gold.fifo: cannot read: not a regular file" in err and "Traceback" not in err

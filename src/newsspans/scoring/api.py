@@ -60,6 +60,8 @@ def load_gold(project: Project, gold: str | None, split: str | None, labels: Lab
             split = "test" if "test" in corpus.splits else "all"
         return gold_from_corpus(corpus, None if split == "all" else split), corpus
     path = Path(gold)
+    if path.exists() and not path.is_dir() and not path.is_file():  # a pipe: it could be read only once
+        raise InputError("cannot read: not a regular file (a gold file is read, then hashed for the signature)", file=str(path))
     records = reader_for(gold_format)(path, FormatContext(texts={}, layer=layer, options={"labels": labels, **(options or {})}))
     return gold_from_records(records, str(path), labels, file_sha256(path)), None
 
@@ -98,14 +100,13 @@ def load_inputs(project: Project, labels: LabelSet, config: ScoreConfig, *, pred
 
     `reading`: prefetch.start_reading(gold, [pred, compare]) started earlier, used by the fast path (or stopped).
     """
-    if fast_path_applies(config.pred_format, gold_format, config.keep_errors):
+    paths = [pred] + ([compare] if compare is not None else [])
+    # the fast path reads regular files (in pieces, maybe twice); a pipe or a missing file takes the reference path
+    if fast_path_applies(config.pred_format, gold_format, config.keep_errors) and all(p.is_file() for p in paths) \
+            and (gold is None or Path(gold).is_file()):
         from .fastpath import load_fast
 
         gold_set = load_gold(project, None, split, labels)[0] if gold is None else None
-        paths = [pred] + ([compare] if compare is not None else [])
-        for path in paths:
-            if not path.is_file():
-                raise InputError("cannot read: not a file", file=str(path))
         fast = load_fast(gold_set, None if gold is None else Path(gold), paths, labels, project, "string" in config.modes,
                          reading if gold is not None else None)
         reading = None
