@@ -105,6 +105,9 @@ def test_usage_errors_exit_2(tmp_path, capsys):
     assert "unknown layer 'names'" in capsys.readouterr().err
     assert run(root, tmp_path / "missing.jsonl") == 2
     assert "cannot read" in capsys.readouterr().err
+    assert run(root, pred, "--seed", "-1") == 2  # numpy's SeedSequence refuses it: an internal error before
+    err = capsys.readouterr().err
+    assert "--seed must be >= 0" in err and "internal error" not in err
     assert (REPO / "eval" / "score.py").is_file()
 
 

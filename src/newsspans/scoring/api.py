@@ -49,6 +49,8 @@ def check_config(config: ScoreConfig, labels: LabelSet) -> None:
             raise InputError(f"unknown mode {mode!r}; known: {', '.join(ALL_MODES)}", field="--mode")
     if config.bootstrap < 0:
         raise InputError("--bootstrap must be >= 0", field="--bootstrap")
+    if config.seed is not None and config.seed < 0:
+        raise InputError("--seed must be >= 0", field="--seed")
 
 
 def load_gold(project: Project, gold: str | None, split: str | None, labels: LabelSet, gold_format: str = "jsonl",
