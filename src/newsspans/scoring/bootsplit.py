@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .parallel import Forked, jobs, one_blas_thread
-from .stats import CHUNK, chunk_counts, n_chunks, resampled_sums
+from .stats import chunk_counts, chunk_rows, n_chunks, resampled_sums
 
 T = TypeVar("T")
 _RECORD = struct.Struct("<q")  # a chunk this process drew: its index (or -1 - index: drawn, but a count did not fit a byte)
@@ -32,11 +32,11 @@ def resample_beside(here: Callable[[], T], credit: Callable[[], tuple[np.ndarray
     """(`here()`, sums): with (inverse, matrix) = credit() (matrix: [n_docs, c] float32), sums is
     `resampled_sums([matrix], n_samples, seed)[0][:, inverse]`."""
     if jobs() < 2 or not hasattr(os, "fork"):
-        return here(), _sums_here(credit, n_samples, seed)
+        return here(), sums_here(credit, n_samples, seed)
     try:
         spill = tempfile.TemporaryFile()
     except OSError:  # no writable temporary directory
-        return here(), _sums_here(credit, n_samples, seed)
+        return here(), sums_here(credit, n_samples, seed)
     root = np.random.SeedSequence(seed)
     k = n_chunks(n_samples)
     per_group = -(-k // 255)
@@ -61,7 +61,8 @@ def resample_beside(here: Callable[[], T], credit: Callable[[], tuple[np.ndarray
         return mine, child.results()[0]
 
 
-def _sums_here(credit: Callable[[], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int | None) -> np.ndarray:
+def sums_here(credit: Callable[[], tuple[np.ndarray, np.ndarray]], n_samples: int, seed: int | None) -> np.ndarray:
+    """The same sums, all computed in this process (small jobs, no fork, a failed child)."""
     inverse, matrix = credit()
     with one_blas_thread():
         return resampled_sums([matrix], n_samples, seed)[0][:, inverse]
@@ -74,7 +75,7 @@ def _take_and_draw(queue: int, groups: list[range], done: int, spill: int, n_doc
         while g := os.read(queue, 1):
             for k in groups[g[0]]:
                 counts = chunk_counts(root, n_docs, n_samples, k, np.uint8)
-                handed = counts is not None and os.pwrite(spill, counts.tobytes(), k * CHUNK * n_docs) == counts.size
+                handed = counts is not None and os.pwrite(spill, counts.tobytes(), chunk_rows(n_samples, k)[0] * n_docs) == counts.size
                 os.write(done, _RECORD.pack(k if handed else -1 - k))
     except OSError:  # the child is gone (results() then computes everything here), or the spill file is full
         pass  # (the child draws whatever this process took and did not hand over)
@@ -83,7 +84,7 @@ def _take_and_draw(queue: int, groups: list[range], done: int, spill: int, n_doc
 def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int, spill: int, credit: Callable[..., Any],
            n_samples: int, seed: int | None, root: np.random.SeedSequence) -> np.ndarray:
     if os.getpid() == parent:  # Forked's fallback after a failed child: do it all here
-        return _sums_here(credit, n_samples, seed)
+        return sums_here(credit, n_samples, seed)
     os.close(done_w)  # the end of the parent's records then reads as the end of the file
     inverse, matrix = credit()
     n_docs = matrix.shape[0]
@@ -92,7 +93,8 @@ def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int,
     pending = b""
 
     def add(k: int, weights: np.ndarray) -> None:
-        sums[k * CHUNK:k * CHUNK + weights.shape[0]] = weights @ matrix
+        start, stop = chunk_rows(n_samples, k)
+        sums[start:stop] = weights @ matrix
         missing.discard(k)
 
     def parents(block: bool) -> bool:
@@ -111,8 +113,9 @@ def _child(parent: int, queue: int, groups: list[range], done: int, done_w: int,
             while len(pending) >= _RECORD.size:
                 (k,), pending = _RECORD.unpack(pending[:_RECORD.size]), pending[_RECORD.size:]
                 handed, k = k >= 0, k if k >= 0 else -1 - k
-                b = min(n_samples, (k + 1) * CHUNK) - k * CHUNK
-                raw = os.pread(spill, b * n_docs, k * CHUNK * n_docs) if handed else b""
+                start, stop = chunk_rows(n_samples, k)
+                b = stop - start
+                raw = os.pread(spill, b * n_docs, start * n_docs) if handed else b""
                 if len(raw) == b * n_docs:
                     add(k, np.frombuffer(raw, np.uint8).reshape(b, n_docs).astype(np.float32))
                 else:  # the parent could not write them (a count over 255, a full disk): drawn here

@@ -81,14 +81,10 @@ class ReadOptions:
     gold: bool = False  # gold surfaces come from the span's text only
 
 
-def split_ranges(path: Path, parts: int, first_share: float | None = None) -> list[tuple[int, int]]:
-    """`parts` byte ranges of `path`, each starting at a line start (fewer when the file is small).
-
-    Ranges are equal, or with two parts the first holds about `first_share` of the bytes.
-    """
+def split_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
+    """`parts` byte ranges of `path` of about equal size, each starting at a line start (fewer when the file is small)."""
     size = path.stat().st_size
-    cuts = [int(size * first_share)] if first_share is not None and parts == 2 else [size * k // parts for k in range(1, parts)]
-    return cut_ranges(path, cuts)
+    return cut_ranges(path, [size * k // parts for k in range(1, parts)])
 
 
 def cut_ranges(path: Path, cuts: Sequence[int]) -> list[tuple[int, int]]:

@@ -1,8 +1,8 @@
 """Run independent tasks on two processes: this one and one forked child.
 
 The child gets every other task, pickles its results into an unlinked temporary file (several times
-faster than a pipe for megabytes) and exits without running any clean-up of the parent's. If the child fails for any reason, its tasks run here, so a
-worker problem can cost time but never change a result. No fork (Windows), `NEWSSPANS_JOBS=1` or a
+faster than a pipe for megabytes) and exits without running any clean-up of the parent's. If the child
+fails for any reason, its tasks run here, so a worker problem can cost time but never change a result. No fork (Windows), `NEWSSPANS_JOBS=1` or a
 single task, or other threads running: everything runs here.
 """
 

@@ -10,6 +10,7 @@ it took and did not spill whole are read here.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import tempfile
@@ -66,7 +67,7 @@ def take_pieces(queue: int, pieces: Sequence[tuple[Path, int, int, ReadOptions]]
     """Read pieces, each taken from the queue (one byte: its index), until the queue is empty; with `spill`
     (the child), each (index, block) is pickled into that file as soon as it is read, and none is returned."""
     out = []
-    with os.fdopen(os.dup(spill), "ab") if spill is not None else _nothing() as handle:
+    with os.fdopen(os.dup(spill), "ab") if spill is not None else contextlib.nullcontext() as handle:
         while index := os.read(queue, 1):
             item = (index[0], read_range(*pieces[index[0]]))
             if handle is None:
@@ -75,14 +76,6 @@ def take_pieces(queue: int, pieces: Sequence[tuple[Path, int, int, ReadOptions]]
                 pickle.dump(item, handle, protocol=pickle.HIGHEST_PROTOCOL)
                 handle.flush()
     return out
-
-
-class _nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
 
 
 def _unspill(spill: int) -> dict[int, Block]:

@@ -13,13 +13,12 @@ from typing import Any, TextIO
 
 import numpy as np
 
-from .bootsplit import resample_beside
+from .bootsplit import resample_beside, sums_here
 from .counts import prf
 from .engine import RELATIONS, SystemScores
 from .inputs import GoldSet, PredSet
 from .modes import MODES
-from .parallel import one_blas_thread
-from .stats import TESTS, percentile_interval, resampled_sums
+from .stats import TESTS, percentile_interval
 
 
 def _weight(mode: str) -> float | None:
@@ -193,7 +192,7 @@ def build_report(inp: ReportInputs) -> dict[str, Any]:
     else:
         documents = listed()
         if boot:
-            sums = _resampled_credit(scores, keys, present, inp.bootstrap, inp.seed)
+            sums = sums_here(credit, inp.bootstrap, inp.seed)
     resampled: list[Any] = [None] * len(keys)
     if sums is not None:
         at = 0
@@ -256,22 +255,15 @@ def _labels_present(stats: np.ndarray) -> np.ndarray:
     return np.flatnonzero(stats.reshape(n, 8 * k).any(axis=0).reshape(k, 8).any(axis=1)) if n else np.empty(0, np.int64)
 
 
-def _resampled_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray], n_samples: int, seed: int | None) -> np.ndarray:
-    """Bootstrap sums of the credit columns (see `_credit_columns`) of every (layer, mode) block side by side:
-    [n_samples, columns], one matrix product per chunk of resamples.
+def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """The credit columns (see `_credit_columns`) of every (layer, mode) block side by side, as (the group of
+    equal columns each is in, [n_docs, groups] float32): columns are made one at a time and only new ones
+    are kept (memory).
 
-    Equal columns are summed once: possible and actual repeat across modes, and credits often do (64 of
+    Equal columns are resampled once: possible and actual repeat across modes, and credits often do (64 of
     128 columns are distinct in the benchmark). This changes nothing: the sums are of integers and halves
     well below 2**23, exact in float32 in any order.
     """
-    inverse, distinct = _distinct_credit(scores, keys, present)
-    with one_blas_thread():
-        return resampled_sums([distinct], n_samples, seed)[0][:, inverse]
-
-
-def _distinct_credit(scores: SystemScores, keys: list[tuple[str, str]], present: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """(The group of equal columns each credit column is in, [n_docs, groups] float32): columns are made
-    one at a time and only new ones are kept (memory)."""
     n_docs = len(scores.doc_ids)
     columns: list[np.ndarray] = []
     inverse: list[int] = []

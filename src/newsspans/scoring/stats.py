@@ -28,10 +28,15 @@ def n_chunks(n_samples: int) -> int:
     return -(-n_samples // CHUNK)
 
 
+def chunk_rows(n_samples: int, k: int) -> tuple[int, int]:
+    """The resamples [start, stop) of chunk `k`."""
+    return k * CHUNK, min(n_samples, (k + 1) * CHUNK)
+
+
 def chunk_counts(root: np.random.SeedSequence, n_docs: int, n_samples: int, k: int, dtype: type = np.float32) -> np.ndarray | None:
     """Chunk `k` of the resamples: `[b, n_docs]`, how often each document is drawn in each resample, drawn
     from the k-th child of `root` (as `root.spawn` would make it). None when `dtype` cannot hold a count."""
-    start, stop = k * CHUNK, min(n_samples, (k + 1) * CHUNK)
+    start, stop = chunk_rows(n_samples, k)
     child = np.random.SeedSequence(root.entropy, spawn_key=(*root.spawn_key, k), pool_size=root.pool_size)
     draws = np.random.default_rng(child).integers(0, n_docs, size=(stop - start, n_docs), dtype=np.int32)
     counts = np.empty((stop - start, n_docs), dtype=dtype)
